@@ -1,0 +1,10 @@
+//! sopscan: audit customer-service conversations against SOP checklists.
+//!
+//! The pipeline has one module per stage: [`read`] (exports to [`model::Conversation`]) →
+//! [`normalize`] → [`matcher`] → [`checks`] and [`score`] → [`aggregate`] → [`report`].
+//! [`run`] wires them together over many files in parallel. The library never prints:
+//! everything it has to say goes into returned values or the report files.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod model;
+pub mod read;
