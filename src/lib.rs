@@ -6,5 +6,17 @@
 //! everything it has to say goes into returned values or the report files.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod aggregate;
+pub mod audit;
+pub mod checklist;
+pub mod checks;
+pub mod eval;
+pub mod language;
+pub mod matcher;
 pub mod model;
+pub mod normalize;
 pub mod read;
+pub mod report;
+pub mod run;
+pub mod sample;
+pub mod score;

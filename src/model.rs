@@ -72,7 +72,11 @@ impl<'de> Deserialize<'de> for Party {
                 let id = match id {
                     serde_json::Value::String(s) => s,
                     serde_json::Value::Number(n) => n.to_string(),
-                    _ => return Err(serde::de::Error::custom("party `id` must be a string or a number")),
+                    _ => {
+                        return Err(serde::de::Error::custom(
+                            "party `id` must be a string or a number",
+                        ));
+                    }
                 };
                 Ok(Party { id, name })
             }
@@ -104,7 +108,15 @@ pub struct Turn {
 
 impl Turn {
     pub fn new(speaker: Speaker, text: impl Into<String>) -> Self {
-        Turn { speaker, text: text.into(), at: None, start: None, end: None, internal: false, name: None }
+        Turn {
+            speaker,
+            text: text.into(),
+            at: None,
+            start: None,
+            end: None,
+            internal: false,
+            name: None,
+        }
     }
 }
 
@@ -160,7 +172,9 @@ impl Conversation {
             return Some(s);
         }
         let at = t.at?;
-        let origin = self.started_at.or_else(|| self.turns.iter().find_map(|t| t.at))?;
+        let origin = self
+            .started_at
+            .or_else(|| self.turns.iter().find_map(|t| t.at))?;
         Some(at.duration_since(origin).as_secs_f64())
     }
 
@@ -180,7 +194,13 @@ mod tests {
             r#"{"id":"c1","agent":"a-07","turns":[{"speaker":"agent","text":"hi"}]}"#,
         )
         .unwrap();
-        assert_eq!(a.agent, Party { id: "a-07".into(), name: None });
+        assert_eq!(
+            a.agent,
+            Party {
+                id: "a-07".into(),
+                name: None
+            }
+        );
         let b: Conversation = serde_json::from_str(
             r#"{"id":"c1","agent":{"id":7,"name":"Maria"},"channel":"call","turns":[{"speaker":"agent","text":"hi","start":1.5}]}"#,
         )
@@ -192,8 +212,10 @@ mod tests {
 
     #[test]
     fn empty_turns_are_rejected() {
-        let c: Conversation =
-            serde_json::from_str(r#"{"id":"c1","agent":"a","turns":[{"speaker":"agent","text":"  "}]}"#).unwrap();
+        let c: Conversation = serde_json::from_str(
+            r#"{"id":"c1","agent":"a","turns":[{"speaker":"agent","text":"  "}]}"#,
+        )
+        .unwrap();
         assert!(c.validate().is_err());
     }
 

@@ -63,26 +63,42 @@ impl<'a> Input<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
         // A UTF-8 byte-order mark is common in Windows exports and says nothing.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        Input { path, text, json: OnceCell::new() }
+        Input {
+            path,
+            text,
+            json: OnceCell::new(),
+        }
     }
 
     /// The content as one JSON value, or `None` when it is not JSON.
     pub fn json(&self) -> Option<&serde_json::Value> {
-        self.json.get_or_init(|| serde_json::from_str(self.text).ok()).as_ref()
+        self.json
+            .get_or_init(|| serde_json::from_str(self.text).ok())
+            .as_ref()
     }
 
     /// The JSON parse error, for messages (parses again: only called on failure paths).
     pub fn json_error(&self) -> Option<String> {
-        serde_json::from_str::<serde_json::Value>(self.text).err().map(|e| e.to_string())
+        serde_json::from_str::<serde_json::Value>(self.text)
+            .err()
+            .map(|e| e.to_string())
     }
 
     pub fn extension(&self) -> String {
-        self.path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+        self.path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase()
     }
 
     /// The file name without its extension: a fallback conversation id.
     pub fn stem(&self) -> String {
-        self.path.file_stem().and_then(|s| s.to_str()).unwrap_or("conversation").to_string()
+        self.path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("conversation")
+            .to_string()
     }
 }
 
@@ -118,10 +134,16 @@ pub fn read_file(path: &Path, text: &str, opts: &ReadOptions) -> Result<Vec<Reco
     let input = Input::new(path, text);
     if let Some(name) = &opts.format {
         let f = format_named(name).ok_or_else(|| format!("unknown format `{name}`"))?;
-        return f.read(&input, opts).map_err(|e| format!("not valid {name}: {e}"));
+        return f
+            .read(&input, opts)
+            .map_err(|e| format!("not valid {name}: {e}"));
     }
     let mut tried = Vec::new();
-    let sniffed: Vec<_> = FORMATS.iter().copied().filter(|f| f.sniff(&input)).collect();
+    let sniffed: Vec<_> = FORMATS
+        .iter()
+        .copied()
+        .filter(|f| f.sniff(&input))
+        .collect();
     for f in &sniffed {
         match f.read(&input, opts) {
             Ok(records) => return Ok(records),
@@ -135,10 +157,18 @@ pub fn read_file(path: &Path, text: &str, opts: &ReadOptions) -> Result<Vec<Reco
         }
         return Err(format!(
             "no format recognised this file (tried {}); use --format to force one",
-            FORMATS.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            FORMATS
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
-    Err(format!("the file looked like {} but could not be read: {}", sniffed[0].name(), tried.join("; ")))
+    Err(format!(
+        "the file looked like {} but could not be read: {}",
+        sniffed[0].name(),
+        tried.join("; ")
+    ))
 }
 
 fn looks_like_json(text: &str) -> bool {

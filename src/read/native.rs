@@ -23,9 +23,10 @@ impl Format for Native {
     fn sniff(&self, input: &Input) -> bool {
         match input.json() {
             Some(serde_json::Value::Object(o)) => is_native_object(o),
-            Some(serde_json::Value::Array(a)) => {
-                a.first().and_then(|v| v.as_object()).is_some_and(is_native_object)
-            }
+            Some(serde_json::Value::Array(a)) => a
+                .first()
+                .and_then(|v| v.as_object())
+                .is_some_and(is_native_object),
             _ => false,
         }
     }
@@ -39,16 +40,30 @@ impl Format for Native {
                 .into_iter()
                 .map(|raw| {
                     let line = line_of(text, raw.get());
-                    parse_conversation(raw.get()).map(|c| Record { line: Some(line), conversation: c }).map_err(
-                        |reason| RecordError { line: Some(line), reason },
-                    )
+                    parse_conversation(raw.get())
+                        .map(|c| Record {
+                            line: Some(line),
+                            conversation: c,
+                        })
+                        .map_err(|reason| RecordError {
+                            line: Some(line),
+                            reason,
+                        })
                 })
                 .collect())
         } else {
             let line = line_of(text, trimmed);
-            Ok(vec![parse_conversation(text).map(|c| Record { line: Some(line), conversation: c }).map_err(
-                |reason| RecordError { line: Some(line), reason },
-            )])
+            Ok(vec![
+                parse_conversation(text)
+                    .map(|c| Record {
+                        line: Some(line),
+                        conversation: c,
+                    })
+                    .map_err(|reason| RecordError {
+                        line: Some(line),
+                        reason,
+                    }),
+            ])
         }
     }
 }
@@ -59,8 +74,13 @@ fn is_native_object(o: &serde_json::Map<String, serde_json::Value>) -> bool {
 
 /// 1-based line at which `part` (a slice of `text`) starts.
 fn line_of(text: &str, part: &str) -> u64 {
-    let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
-    1 + text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() as u64
+    let offset = (part.as_ptr() as usize)
+        .saturating_sub(text.as_ptr() as usize)
+        .min(text.len());
+    1 + text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
 }
 
 /// Parse and validate one conversation object.
@@ -99,7 +119,11 @@ mod tests {
         assert_eq!(out[0].as_ref().unwrap().line, Some(2));
         let err = out[1].as_ref().unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(err.reason.contains("missing field `turns`"), "{}", err.reason);
+        assert!(
+            err.reason.contains("missing field `turns`"),
+            "{}",
+            err.reason
+        );
     }
 
     #[test]

@@ -1,0 +1,203 @@
+//! Audit one conversation against one checklist: normalise its turns once, work out where
+//! each item looks (its scope, its trigger), run the item's check, and score the result.
+//! Pure: no I/O, no printing.
+
+use crate::checklist::{Checklist, Item, SpeakerSel};
+use crate::checks::{Evidence, Role, Status, Verdict};
+use crate::model::{Conversation, Speaker};
+use crate::normalize::{Normalized, normalize};
+use crate::score::{self, ConversationResult, ItemResult};
+
+/// A turn prepared for matching.
+#[derive(Debug)]
+pub struct TurnView {
+    pub norm: Normalized,
+    /// Ordinal of this turn's message among its speaker's messages (consecutive turns of one
+    /// speaker form one message).
+    pub block: usize,
+    /// Internal notes and empty turns are never judged.
+    pub visible: bool,
+}
+
+/// A conversation prepared for checks.
+pub struct ConvView<'a> {
+    pub conv: &'a Conversation,
+    pub turns: Vec<TurnView>,
+    pub language: &'a str,
+}
+
+impl<'a> ConvView<'a> {
+    pub fn new(conv: &'a Conversation, language: &'a str) -> Self {
+        let mut turns = Vec::with_capacity(conv.turns.len());
+        let mut counts = [0usize; 4];
+        let mut last: Option<Speaker> = None;
+        for t in &conv.turns {
+            let visible = !t.internal && !t.text.trim().is_empty();
+            let slot = t.speaker as usize;
+            if visible && last != Some(t.speaker) {
+                counts[slot] += 1;
+            }
+            if visible {
+                last = Some(t.speaker);
+            }
+            turns.push(TurnView {
+                norm: normalize(&t.text),
+                block: counts[slot].saturating_sub(1),
+                visible,
+            });
+        }
+        ConvView {
+            conv,
+            turns,
+            language,
+        }
+    }
+
+    /// Visible turns of the given speakers, in order.
+    pub fn turns_of(&self, sel: SpeakerSel) -> Vec<usize> {
+        (0..self.turns.len())
+            .filter(|&i| self.turns[i].visible && sel.accepts(self.conv.turns[i].speaker))
+            .collect()
+    }
+
+    /// How many messages the given speaker(s) sent.
+    pub fn blocks_of(&self, turns: &[usize]) -> usize {
+        turns.last().map(|&t| self.turns[t].block + 1).unwrap_or(0)
+    }
+}
+
+/// Where an item looks in one conversation.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub turns: Vec<usize>,
+    /// Human description, for "why" messages ("the agent's first message").
+    pub description: String,
+    /// The turn that triggered a conditional item.
+    pub trigger: Option<usize>,
+}
+
+/// Audit `conv` with `checklist`. `language` is the language the checklist was chosen for.
+pub fn audit(conv: &Conversation, checklist: &Checklist, language: &str) -> ConversationResult {
+    let cv = ConvView::new(conv, language);
+    let mut first_match: Vec<Option<usize>> = vec![None; checklist.items.len()];
+    let mut results: Vec<ItemResult> = Vec::with_capacity(checklist.items.len());
+    for (i, item) in checklist.items.iter().enumerate() {
+        let verdict = evaluate(&cv, item, &first_match);
+        first_match[i] = verdict.first_match;
+        results.push(ItemResult::new(item, verdict));
+    }
+    score::score(conv, checklist, results)
+}
+
+fn evaluate(cv: &ConvView, item: &Item, first_match: &[Option<usize>]) -> Verdict {
+    if let Some(channels) = &item.channels {
+        if !channels.contains(&cv.conv.channel) {
+            let names: Vec<_> = channels.iter().map(|c| c.as_str()).collect();
+            return Verdict::na(format!("applies to {} conversations only", names.join("/")));
+        }
+    }
+    let scope = match resolve_scope(cv, item, first_match) {
+        Ok(s) => s,
+        Err(na) => return na,
+    };
+    let mut v = item.check.evaluate(cv, &scope);
+    if let Some(t) = scope.trigger {
+        if v.status != Status::Na {
+            v.evidence.insert(
+                0,
+                Evidence::quote(cv, t, trigger_hit(cv, item, t), Role::Trigger),
+            );
+        }
+    }
+    if item.advisory && v.status == Status::Fail {
+        v.status = Status::Na;
+    }
+    v
+}
+
+fn trigger_hit(cv: &ConvView, item: &Item, t: usize) -> Option<(usize, usize)> {
+    let w = item.when.as_ref()?;
+    w.phrases.find(&cv.turns[t].norm).map(|h| (h.start, h.end))
+}
+
+/// Work out an item's turns, or why it does not apply.
+fn resolve_scope(
+    cv: &ConvView,
+    item: &Item,
+    first_match: &[Option<usize>],
+) -> Result<Scope, Verdict> {
+    let s = &item.scope;
+    let all = cv.turns_of(s.speaker);
+    let total_blocks = cv.blocks_of(&all);
+    let noun = s.speaker.noun();
+    let mut turns = all;
+    let mut desc = format!("{noun} turns");
+    let mut trigger = None;
+
+    if let Some(w) = &item.when {
+        let found = cv
+            .turns_of(w.speaker)
+            .into_iter()
+            .find(|&t| w.phrases.find(&cv.turns[t].norm).is_some());
+        let Some(t) = found else {
+            return Err(Verdict::na(format!(
+                "not triggered: no {} turn matched the trigger ({} phrases/patterns)",
+                w.speaker.noun(),
+                w.phrases.len()
+            )));
+        };
+        trigger = Some(t);
+        turns.retain(|&i| i > t);
+        desc = format!("{noun} turns after the trigger at turn {t}");
+        if let Some(n) = s.within_turns {
+            if let Some(&first) = turns.first() {
+                let limit = cv.turns[first].block + n;
+                turns.retain(|&i| cv.turns[i].block < limit);
+            }
+            desc = format!("the {noun}'s next {n} message(s) after the trigger at turn {t}");
+        }
+        if let (Some(secs), Some(t0)) = (s.within_seconds, cv.conv.seconds_at(t)) {
+            turns.retain(|&i| cv.conv.seconds_at(i).is_none_or(|x| x <= t0 + secs));
+            desc.push_str(&format!(" within {secs} s"));
+        }
+    } else if let Some(secs) = s.within_seconds {
+        turns.retain(|&i| cv.conv.seconds_at(i).is_none_or(|x| x <= secs));
+        desc = format!("{noun} turns in the first {secs} s");
+    }
+    if let Some(n) = s.first_turns {
+        turns.retain(|&i| cv.turns[i].block < n);
+        desc = if n == 1 {
+            format!("the {noun}'s first message")
+        } else {
+            format!("the {noun}'s first {n} messages")
+        };
+    }
+    if let Some(n) = s.last_turns {
+        turns.retain(|&i| cv.turns[i].block + n >= total_blocks);
+        desc = if n == 1 {
+            format!("the {noun}'s last message")
+        } else {
+            format!("the {noun}'s last {n} messages")
+        };
+    }
+    if let Some(a) = s.after {
+        match first_match[a] {
+            Some(m) => {
+                turns.retain(|&i| i > m);
+                desc.push_str(&format!(" after turn {m}"));
+            }
+            None => return Err(Verdict::na("the step it must follow did not happen")),
+        }
+    }
+    if let Some(b) = s.before {
+        if let Some(m) = first_match[b] {
+            turns.retain(|&i| i < m);
+            desc.push_str(&format!(" before turn {m}"));
+        }
+    }
+    Ok(Scope {
+        turns,
+        description: desc,
+        trigger,
+    })
+}

@@ -1,0 +1,167 @@
+//! Checklists: an SOP written as a file a QA lead can read and edit (TOML).
+//!
+//! A checklist has SOP metadata (`[sop]`: id, title, department, purpose, version, owner,
+//! language, terms), then weighted `[[section]]`s holding weighted `[[section.item]]`s — a
+//! hierarchy; a simple list is one section. An item with a `when` table is a decision point
+//! of a flowchart: it applies only if its trigger occurred, and is `na` otherwise. See the
+//! README for the full format; [`load`] parses, validates and compiles it.
+
+pub mod builtin;
+pub mod load;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{Check, Uses};
+use crate::matcher::PhraseSet;
+use crate::model::{Channel, Speaker};
+
+pub use load::{ChecklistError, load_file, load_str};
+
+/// SOP metadata.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sop {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub owner: String,
+    pub language: String,
+    /// Glossary of terms the SOP uses.
+    #[serde(default)]
+    pub terms: BTreeMap<String, String>,
+    /// Where the SOP comes from (documents, policies).
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Whose turns an item looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerSel {
+    #[default]
+    Agent,
+    Customer,
+    Any,
+}
+
+impl SpeakerSel {
+    pub fn accepts(self, s: Speaker) -> bool {
+        match self {
+            SpeakerSel::Agent => s == Speaker::Agent,
+            SpeakerSel::Customer => s == Speaker::Customer,
+            SpeakerSel::Any => matches!(s, Speaker::Agent | Speaker::Customer),
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            SpeakerSel::Agent => "agent",
+            SpeakerSel::Customer => "customer",
+            SpeakerSel::Any => "agent or customer",
+        }
+    }
+}
+
+/// Where an item looks, relative to the conversation or to its trigger.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeSpec {
+    pub speaker: SpeakerSel,
+    /// The speaker's first N messages (consecutive turns of one speaker are one message).
+    pub first_turns: Option<usize>,
+    /// The speaker's last N messages.
+    pub last_turns: Option<usize>,
+    /// With `when`: the speaker's next N messages after the trigger.
+    pub within_turns: Option<usize>,
+    /// Within N seconds of the start (or of the trigger, with `when`).
+    pub within_seconds: Option<f64>,
+    /// Only after the first match of an earlier item (index into [`Checklist::items`]).
+    pub after: Option<usize>,
+    /// Only before the first match of an earlier item.
+    pub before: Option<usize>,
+}
+
+/// A decision point: what must have happened for an item to apply.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub speaker: SpeakerSel,
+    pub phrases: PhraseSet,
+}
+
+/// One compiled checklist item.
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub weight: f64,
+    /// A failure fails the whole conversation (score 0).
+    pub critical: bool,
+    /// Never fails: a pass is a strength, otherwise `na`; not scored.
+    pub advisory: bool,
+    pub channels: Option<Vec<Channel>>,
+    pub message: String,
+    pub tip: String,
+    pub scope: ScopeSpec,
+    pub when: Option<Trigger>,
+    pub check: Box<dyn Check>,
+    pub uses: Uses,
+}
+
+/// A weighted group of items.
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub weight: f64,
+    pub description: String,
+    /// Indices into [`Checklist::items`].
+    pub items: Vec<usize>,
+}
+
+/// A loaded, validated, compiled checklist.
+pub struct Checklist {
+    pub sop: Sop,
+    pub sections: Vec<Section>,
+    /// Items in declaration order (an item may only refer to earlier ones).
+    pub items: Vec<Item>,
+    /// Where it was loaded from (a path, or `built-in:<name>`).
+    pub origin: String,
+}
+
+impl Checklist {
+    /// `id@version`, the name results carry.
+    pub fn label(&self) -> String {
+        format!("{}@{}", self.sop.id, self.sop.version)
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The share of the total score one item carries (item weight within its section times
+    /// the section's weight), used to rank coaching opportunities.
+    pub fn item_share(&self, item: usize) -> f64 {
+        let total: f64 = self.sections.iter().map(|s| s.weight).sum();
+        for s in &self.sections {
+            if s.items.contains(&item) {
+                let in_section: f64 = s
+                    .items
+                    .iter()
+                    .map(|&i| &self.items[i])
+                    .filter(|i| !i.advisory)
+                    .map(|i| i.weight)
+                    .sum();
+                if in_section == 0.0 || total == 0.0 {
+                    return 0.0;
+                }
+                return self.items[item].weight / in_section * s.weight / total;
+            }
+        }
+        0.0
+    }
+}

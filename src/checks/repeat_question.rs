@@ -1,0 +1,152 @@
+//! `repeat_question`: the agent must not ask for information the customer already gave.
+//!
+//! ## What it checks
+//! Each of `entities` describes one kind of detail (order number, email, phone, account id,
+//! name): `values` are regexes that find it in customer turns (run on the original text,
+//! case-insensitive), `asks` are the phrases an agent uses to ask for it. The item fails when
+//! an agent turn in scope asks for a detail that an earlier customer turn already contained —
+//! unless the agent repeats the value itself ("just to confirm, order 12345?"), which is
+//! reading it back, not re-asking. It is `na` when the customer gave no such detail.
+//!
+//! ## Why it matters
+//! Being asked again for what you just typed is the clearest sign that nobody listened.
+//!
+//! ## Example
+//! ```toml
+//! [[section.item]]
+//! id = "active_listening.no_repeat_questions"
+//! kind = "repeat_question"
+//! [[section.item.entities]]
+//! name = "order number"
+//! values = ['(?:order|#)\s*(?:number|no\.?)?\s*:?\s*#?([a-z]{0,3}-?\d{4,})']
+//! asks = ["your order number", "the order number"]
+//! ```
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use super::{CompileCx, Evidence, Role, Status, Uses, Verdict};
+use crate::audit::{ConvView, Scope};
+use crate::matcher::{PhraseSet, PhraseSpec};
+use crate::model::Speaker;
+
+pub const USES: Uses = Uses::Turns;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntitySpec {
+    name: String,
+    values: Vec<String>,
+    asks: Vec<String>,
+    #[serde(default)]
+    except: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    entities: Vec<EntitySpec>,
+}
+
+struct Entity {
+    name: String,
+    values: Vec<Regex>,
+    asks: PhraseSet,
+}
+
+pub struct RepeatQuestion {
+    entities: Vec<Entity>,
+}
+
+impl Spec {
+    pub fn compile(self, _cx: &CompileCx) -> Result<RepeatQuestion, String> {
+        if self.entities.is_empty() {
+            return Err("`repeat_question` needs at least one entry in `entities`".into());
+        }
+        let mut entities = Vec::new();
+        for e in self.entities {
+            let values = e
+                .values
+                .iter()
+                .map(|v| {
+                    RegexBuilder::new(v)
+                        .case_insensitive(true)
+                        .build()
+                        .map_err(|err| format!("entity `{}` value {v:?}: {err}", e.name))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let asks = PhraseSet::compile(&PhraseSpec { phrases: e.asks, patterns: vec![], except: e.except })
+                .map_err(|err| format!("entity `{}`: {err}", e.name))?;
+            if values.is_empty() || asks.is_empty() {
+                return Err(format!("entity `{}` needs `values` and `asks`", e.name));
+            }
+            entities.push(Entity { name: e.name, values, asks });
+        }
+        Ok(RepeatQuestion { entities })
+    }
+}
+
+/// The value an entity regex found: its first capture group, else the whole match.
+fn found_value(re: &Regex, text: &str) -> Option<String> {
+    let c = re.captures(text)?;
+    let m = c.get(1).or_else(|| c.get(0))?;
+    Some(m.as_str().to_string())
+}
+
+impl super::Check for RepeatQuestion {
+    fn evaluate(&self, cv: &ConvView, scope: &Scope) -> Verdict {
+        let conv = cv.conv;
+        let mut given: Vec<(usize, usize, String)> = Vec::new(); // (entity, turn, value)
+        for (i, t) in conv.turns.iter().enumerate() {
+            if t.speaker != Speaker::Customer || !cv.turns[i].visible {
+                continue;
+            }
+            for (e, ent) in self.entities.iter().enumerate() {
+                if given.iter().any(|g| g.0 == e) {
+                    continue;
+                }
+                if let Some(v) = ent.values.iter().find_map(|re| found_value(re, &t.text)) {
+                    given.push((e, i, v));
+                }
+            }
+        }
+        if given.is_empty() {
+            return Verdict::na("the customer gave no detail the agent could ask for again");
+        }
+        for &t in &scope.turns {
+            if conv.turns[t].speaker != Speaker::Agent {
+                continue;
+            }
+            for (e, turn, value) in &given {
+                if t <= *turn {
+                    continue;
+                }
+                let ent = &self.entities[*e];
+                let Some(h) = ent.asks.find(&cv.turns[t].norm) else { continue };
+                let folded_value = crate::normalize::normalize(value).text;
+                if !folded_value.is_empty() && cv.turns[t].norm.text.contains(&folded_value) {
+                    continue; // reading the value back is confirmation, not re-asking
+                }
+                return Verdict {
+                    status: Status::Fail,
+                    evidence: vec![
+                        Evidence::quote(cv, *turn, None, Role::Trigger),
+                        Evidence::quote(cv, t, Some((h.start, h.end)), Role::Match),
+                    ],
+                    why: format!(
+                        "asked for the {} at turn {t}, which the customer already gave at turn {turn} ({value})",
+                        ent.name
+                    ),
+                    first_match: Some(t),
+                };
+            }
+        }
+        let names: Vec<String> = given.iter().map(|(e, t, _)| format!("{} (turn {t})", self.entities[*e].name)).collect();
+        Verdict {
+            status: Status::Pass,
+            evidence: given.iter().take(2).map(|(_, t, _)| Evidence::quote(cv, *t, None, Role::Trigger)).collect(),
+            why: format!("the agent did not ask again for what the customer gave: {}", names.join(", ")),
+            first_match: None,
+        }
+    }
+}

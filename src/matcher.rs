@@ -1,0 +1,266 @@
+//! Match: find checklist phrases in normalised turn text.
+//!
+//! All matching policy lives here, never inside a check kind:
+//! - literal phrases go into one Aho-Corasick automaton per phrase set and only count on
+//!   whole words ("hi" does not match inside "this");
+//! - a word ending in `*` matches any word starting with it ("děkuj*" matches "děkujeme"),
+//!   which lets inflected languages list stems; such phrases compile to one regex;
+//! - `patterns` are regexes run on the normalised text (lower-case, no diacritics, no
+//!   punctuation), for what a list cannot say;
+//! - `except` phrases cancel any match they overlap, so "sorry" can skip "sorry to say no".
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+use crate::normalize::{Normalized, normalize_phrase};
+
+/// The phrase-related fields of a checklist entry.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseSpec {
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+impl PhraseSpec {
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty() && self.patterns.is_empty()
+    }
+}
+
+/// A compiled set of phrases and patterns.
+#[derive(Debug, Clone)]
+pub struct PhraseSet {
+    literals: Option<AhoCorasick>,
+    literal_texts: Vec<String>,
+    wildcards: Option<Regex>,
+    patterns: Vec<Regex>,
+    except: Option<Box<PhraseSet>>,
+    size: usize,
+}
+
+/// A match: byte range in the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl PhraseSet {
+    /// Compile phrases, patterns and exceptions. Errors name the offending entry.
+    pub fn compile(spec: &PhraseSpec) -> Result<PhraseSet, String> {
+        let mut set = Self::compile_parts(&spec.phrases, &spec.patterns)?;
+        if !spec.except.is_empty() {
+            set.except = Some(Box::new(Self::compile_parts(&spec.except, &[])?));
+        }
+        Ok(set)
+    }
+
+    /// A set that matches nothing.
+    pub fn empty() -> PhraseSet {
+        PhraseSet {
+            literals: None,
+            literal_texts: vec![],
+            wildcards: None,
+            patterns: vec![],
+            except: None,
+            size: 0,
+        }
+    }
+
+    fn compile_parts(phrases: &[String], patterns: &[String]) -> Result<PhraseSet, String> {
+        let mut literal_texts = Vec::new();
+        let mut wild = Vec::new();
+        for p in phrases {
+            let n = normalize_phrase(p);
+            if n.replace('*', "").trim().is_empty() {
+                return Err(format!("phrase {p:?} has no letters or digits"));
+            }
+            if n.contains('*') {
+                wild.push(wildcard_regex(&n));
+            } else {
+                literal_texts.push(n);
+            }
+        }
+        literal_texts.sort();
+        literal_texts.dedup();
+        let literals = if literal_texts.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&literal_texts)
+                    .map_err(|e| format!("phrase list: {e}"))?,
+            )
+        };
+        let wildcards = if wild.is_empty() {
+            None
+        } else {
+            Some(Regex::new(&wild.join("|")).map_err(|e| format!("wildcard phrase: {e}"))?)
+        };
+        let patterns = patterns
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| format!("pattern {p:?}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let size = literal_texts.len() + wild.len() + patterns.len();
+        Ok(PhraseSet {
+            literals,
+            literal_texts,
+            wildcards,
+            patterns,
+            except: None,
+            size,
+        })
+    }
+
+    /// How many phrases and patterns the set holds (for "why not" messages).
+    pub fn len(&self) -> usize {
+        self.size
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+
+    /// Every whole-word match in `text`, in order, minus those an exception overlaps.
+    pub fn find_all(&self, text: &Normalized) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let t = text.text.as_str();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(t) {
+                if text.is_whole_word(m.start(), m.end()) {
+                    hits.push(Hit {
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
+            }
+        }
+        if let Some(re) = &self.wildcards {
+            hits.extend(re.find_iter(t).map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+            }));
+        }
+        for re in &self.patterns {
+            hits.extend(
+                re.find_iter(t)
+                    .filter(|m| m.end() > m.start())
+                    .map(|m| Hit {
+                        start: m.start(),
+                        end: m.end(),
+                    }),
+            );
+        }
+        if hits.is_empty() {
+            return hits;
+        }
+        if let Some(except) = &self.except {
+            let blocked = except.find_all(text);
+            hits.retain(|h| !blocked.iter().any(|b| b.start < h.end && h.start < b.end));
+        }
+        // Longest match first at each start, then drop matches nested in an earlier one.
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if out.last().is_none_or(|last| h.start >= last.end) {
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    /// The first match, if any.
+    pub fn find(&self, text: &Normalized) -> Option<Hit> {
+        if self.is_empty() {
+            return None;
+        }
+        self.find_all(text).into_iter().next()
+    }
+
+    /// The literal phrases (normalised), for listing in reports.
+    pub fn examples(&self, n: usize) -> Vec<&str> {
+        self.literal_texts
+            .iter()
+            .take(n)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// `dekuj* za` → a regex matching whole words, with `*` standing for the rest of a word.
+fn wildcard_regex(phrase: &str) -> String {
+    let words: Vec<String> = phrase
+        .split(' ')
+        .map(|w| match w.strip_suffix('*') {
+            Some(stem) => format!("{}[^ ]*", regex::escape(stem)),
+            None => regex::escape(w),
+        })
+        .collect();
+    format!(r"(?:^|\b){}(?:\b|$)", words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn set(phrases: &[&str], except: &[&str]) -> PhraseSet {
+        PhraseSet::compile(&PhraseSpec {
+            phrases: phrases.iter().map(|s| s.to_string()).collect(),
+            patterns: vec![],
+            except: except.iter().map(|s| s.to_string()).collect(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn whole_words_only_and_insensitive_to_case_and_punctuation() {
+        let s = set(&["hi", "good morning"], &[]);
+        assert!(s.find(&normalize("This is it")).is_none());
+        assert!(s.find(&normalize("GOOD, morning!")).is_some());
+        assert!(s.find(&normalize("Hi!")).is_some());
+    }
+
+    #[test]
+    fn wildcards_match_inflections() {
+        let s = set(&["děkuj* za trpělivost"], &[]);
+        assert!(s.find(&normalize("Děkujeme za trpělivost.")).is_some());
+        assert!(s.find(&normalize("dekuji za trpelivost")).is_some());
+        assert!(s.find(&normalize("nedekuji za trpelivost")).is_none());
+    }
+
+    #[test]
+    fn exceptions_cancel_overlapping_matches_only() {
+        let s = set(
+            &["transfer you"],
+            &["cant transfer you", "can not transfer you"],
+        );
+        assert!(s.find(&normalize("I can't transfer you, sorry.")).is_none());
+        assert!(
+            s.find(&normalize("I can't do that, but I can transfer you."))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn nested_matches_collapse_to_the_longest() {
+        let s = set(&["thank you", "thank you for calling"], &[]);
+        let hits = s.find_all(&normalize("Thank you for calling Acme"));
+        assert_eq!(hits, vec![Hit { start: 0, end: 21 }]);
+    }
+
+    #[test]
+    fn bad_pattern_is_reported() {
+        let e = PhraseSet::compile(&PhraseSpec {
+            patterns: vec!["(unclosed".into()],
+            ..Default::default()
+        });
+        assert!(e.unwrap_err().contains("(unclosed"));
+    }
+}

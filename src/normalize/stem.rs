@@ -1,0 +1,93 @@
+//! Light stemming, so that "charged" and "charge", or Czech "objednávku" and "objednávka",
+//! count as the same word when comparing what the customer said with the agent's restatement.
+//!
+//! Snowball stemmers cover en, cs, pl, hu and Indonesian (used for Malay); Slovenian has no
+//! Snowball stemmer, so it gets a small suffix stripper of its own. Stems are folded
+//! (no diacritics) after stemming, because the stemmers expect the accented spelling.
+
+use snowball_stemmers_rs::{Algorithm, Stemmer as Snowball};
+
+use super::normalize;
+
+/// A stemmer for one language.
+pub struct Stemmer {
+    inner: Inner,
+}
+
+enum Inner {
+    Snowball(Snowball),
+    Slovenian,
+    None,
+}
+
+impl Stemmer {
+    /// The stemmer for an ISO 639-1 language code; unknown languages get no stemming.
+    pub fn for_language(lang: &str) -> Stemmer {
+        let algo = match lang {
+            "en" => Some(Algorithm::English),
+            "cs" => Some(Algorithm::Czech),
+            "pl" => Some(Algorithm::Polish),
+            "hu" => Some(Algorithm::Hungarian),
+            "ms" | "id" => Some(Algorithm::Indonesian),
+            _ => None,
+        };
+        let inner = match (algo, lang) {
+            (Some(a), _) => Inner::Snowball(Snowball::create(a)),
+            (None, "sl") => Inner::Slovenian,
+            _ => Inner::None,
+        };
+        Stemmer { inner }
+    }
+
+    /// Stem one lower-case word and fold the result.
+    pub fn stem(&self, word: &str) -> String {
+        let stemmed = match &self.inner {
+            Inner::Snowball(s) => s.stem(word).into_owned(),
+            Inner::Slovenian => slovenian(word).to_string(),
+            Inner::None => word.to_string(),
+        };
+        normalize(&stemmed).text
+    }
+}
+
+/// Slovenian light stemmer: strip the longest common inflectional ending, keeping at least
+/// three letters of stem.
+fn slovenian(word: &str) -> &str {
+    const ENDINGS: &[&str] = &[
+        "ovega", "ovemu", "ijami", "ostmi", "ega", "emu", "ima", "imi", "ami", "ega", "ovi", "ove",
+        "ov", "om", "em", "ih", "im", "ah", "ja", "ju", "je", "ji", "o", "a", "e", "i", "u",
+    ];
+    for e in ENDINGS {
+        if let Some(stem) = word.strip_suffix(e) {
+            if stem.chars().count() >= 3 {
+                return stem;
+            }
+        }
+    }
+    word
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_inflections_share_a_stem() {
+        let s = Stemmer::for_language("en");
+        assert_eq!(s.stem("charged"), s.stem("charge"));
+        assert_eq!(s.stem("subscriptions"), s.stem("subscription"));
+    }
+
+    #[test]
+    fn czech_stems_are_folded() {
+        let s = Stemmer::for_language("cs");
+        assert_eq!(s.stem("objednávku"), s.stem("objednávka"));
+        assert!(s.stem("objednávku").is_ascii());
+    }
+
+    #[test]
+    fn slovenian_strips_case_endings() {
+        let s = Stemmer::for_language("sl");
+        assert_eq!(s.stem("naročila"), s.stem("naročilo"));
+    }
+}

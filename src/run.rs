@@ -1,0 +1,604 @@
+//! The pipeline over many files: discover → read (streamed, in batches) → audit in parallel
+//! → hand every outcome, in input order, to a [`Sink`].
+//!
+//! Output order never depends on the thread count: files are sorted, JSON Lines files are
+//! cut into batches by input position only, each batch is audited with an indexed parallel
+//! map, and outcomes are delivered in (source, line, conversation) order. Memory stays
+//! bounded: only one batch of lines is held at a time, however large the input.
+
+use std::io::{BufRead, BufReader};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::audit::audit;
+use crate::checklist::Checklist;
+use crate::language::LanguageDecider;
+use crate::model::Conversation;
+use crate::read::{self, ReadOptions};
+use crate::score::ConversationResult;
+
+/// An input that could not be audited: a file, a line of a file, or one conversation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InputError {
+    pub path: String,
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        if let Some(c) = &self.conversation {
+            write!(f, " ({c})")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+pub type Outcome = Result<ConversationResult, InputError>;
+
+/// Receives every outcome, in output order.
+pub trait Sink {
+    fn outcome(
+        &mut self,
+        outcome: Outcome,
+        conversation: Option<&Conversation>,
+    ) -> std::io::Result<()>;
+}
+
+/// Told about progress (the binary draws a progress bar from it).
+pub trait Observer: Sync {
+    fn start(&self, _total_bytes: u64) {}
+    fn advance(&self, _bytes: u64) {}
+}
+
+/// No progress reporting.
+pub struct Quiet;
+impl Observer for Quiet {}
+
+/// The checklists of a run and how a conversation is matched to one.
+pub struct Checklists {
+    pub list: Vec<Checklist>,
+    pub decider: LanguageDecider,
+    default_index: usize,
+}
+
+impl Checklists {
+    /// `default_language`: the language whose checklist is used when a conversation's own
+    /// language has none (falls back to the first checklist).
+    pub fn new(list: Vec<Checklist>, default_language: Option<&str>) -> Checklists {
+        let langs: Vec<String> = list.iter().map(|c| c.sop.language.clone()).collect();
+        let default_index = default_language
+            .and_then(|d| langs.iter().position(|l| l == d))
+            .or_else(|| langs.iter().position(|l| l == "en"))
+            .unwrap_or(0);
+        let default = default_language
+            .map(str::to_string)
+            .unwrap_or_else(|| langs[default_index].clone());
+        Checklists {
+            decider: LanguageDecider::new(langs, default),
+            list,
+            default_index,
+        }
+    }
+
+    /// Audit one conversation with the checklist for its language.
+    pub fn audit(&self, conv: &Conversation) -> ConversationResult {
+        let (lang, how) = self.decider.decide(conv);
+        let idx = self
+            .list
+            .iter()
+            .position(|c| c.sop.language == lang)
+            .unwrap_or(self.default_index);
+        let mut r = audit(conv, &self.list[idx], &lang);
+        r.language = lang;
+        r.language_source = how.as_str().to_string();
+        r
+    }
+
+    pub fn by_label(&self, label: &str) -> Option<&Checklist> {
+        self.list.iter().find(|c| c.label() == label)
+    }
+}
+
+/// Options of an audit run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub read: ReadOptions,
+    /// Keep the parsed conversation next to each result (for `check` and `read`).
+    pub keep_conversations: bool,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunTotals {
+    pub files: u64,
+    pub bytes: u64,
+    pub audited: u64,
+    pub rejected: u64,
+}
+
+const JSONL_EXTENSIONS: &[&str] = &["jsonl", "ndjson"];
+/// Extensions read when walking a directory (an explicitly named file is always read).
+const EXTENSIONS: &[&str] = &[
+    "json",
+    "jsonl",
+    "ndjson",
+    "txt",
+    "csv",
+    "tsv",
+    "vtt",
+    "srt",
+    "eml",
+    "mbox",
+    "mbx",
+    "log",
+    "transcript",
+];
+
+fn is_jsonl(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| JSONL_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Files under `paths`, sorted. Directories are walked recursively; hidden entries, files
+/// with other extensions, and fixture expectation files (`*.expect.json`) are skipped.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
+            Ok(_) => files.push(p.clone()),
+            Err(e) => errors.push(InputError {
+                path: p.display().to_string(),
+                line: None,
+                conversation: None,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(InputError {
+                path: dir.display().to_string(),
+                line: None,
+                conversation: None,
+                reason: e.to_string(),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') || name.ends_with(".expect.json") {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, files, errors),
+            Ok(_) => {
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if EXTENSIONS.contains(&ext.as_str()) || name.eq_ignore_ascii_case("mbox") {
+                    files.push(path);
+                }
+            }
+            Err(e) => errors.push(InputError {
+                path: path.display().to_string(),
+                line: None,
+                conversation: None,
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// One piece of parallel work.
+enum Unit {
+    Line {
+        source: Arc<str>,
+        line: u64,
+        bytes: Vec<u8>,
+    },
+    File {
+        path: PathBuf,
+    },
+}
+
+const BATCH_UNITS: usize = 4096;
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Audit every conversation under `paths`, delivering outcomes to `sink` in order.
+pub fn run(
+    paths: &[PathBuf],
+    checklists: &Checklists,
+    opts: &RunOptions,
+    sink: &mut dyn Sink,
+    observer: &dyn Observer,
+) -> std::io::Result<RunTotals> {
+    let (files, walk_errors) = discover(paths);
+    let mut totals = RunTotals {
+        files: files.len() as u64,
+        ..Default::default()
+    };
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    observer.start(total_bytes);
+    for e in walk_errors {
+        totals.rejected += 1;
+        sink.outcome(Err(e), None)?;
+    }
+    let mut batch: Vec<Unit> = Vec::new();
+    let mut batch_bytes = 0usize;
+    for file in files {
+        if is_jsonl(&file) && opts.read.format.as_deref().is_none_or(|f| f == "native") {
+            let source: Arc<str> = Arc::from(file.display().to_string());
+            let handle = match std::fs::File::open(&file) {
+                Ok(h) => h,
+                Err(e) => {
+                    totals.rejected += 1;
+                    sink.outcome(
+                        Err(InputError {
+                            path: source.to_string(),
+                            line: None,
+                            conversation: None,
+                            reason: e.to_string(),
+                        }),
+                        None,
+                    )?;
+                    continue;
+                }
+            };
+            let mut reader = BufReader::with_capacity(1 << 20, handle);
+            let mut line_no = 0u64;
+            loop {
+                let mut buf = Vec::new();
+                let n = match reader.read_until(b'\n', &mut buf) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        totals.rejected += 1;
+                        let err = InputError {
+                            path: source.to_string(),
+                            line: Some(line_no + 1),
+                            conversation: None,
+                            reason: format!("read error: {e}"),
+                        };
+                        sink.outcome(Err(err), None)?;
+                        break;
+                    }
+                };
+                if n == 0 {
+                    break;
+                }
+                line_no += 1;
+                if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                    continue;
+                }
+                batch_bytes += n;
+                batch.push(Unit::Line {
+                    source: source.clone(),
+                    line: line_no,
+                    bytes: buf,
+                });
+                if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
+                    flush(
+                        &mut batch,
+                        checklists,
+                        opts,
+                        sink,
+                        &mut totals,
+                        observer,
+                        batch_bytes as u64,
+                    )?;
+                    batch_bytes = 0;
+                }
+            }
+        } else {
+            batch_bytes += std::fs::metadata(&file)
+                .map(|m| m.len() as usize)
+                .unwrap_or(0);
+            batch.push(Unit::File { path: file });
+            if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
+                flush(
+                    &mut batch,
+                    checklists,
+                    opts,
+                    sink,
+                    &mut totals,
+                    observer,
+                    batch_bytes as u64,
+                )?;
+                batch_bytes = 0;
+            }
+        }
+    }
+    flush(
+        &mut batch,
+        checklists,
+        opts,
+        sink,
+        &mut totals,
+        observer,
+        batch_bytes as u64,
+    )?;
+    Ok(totals)
+}
+
+type Done = (Outcome, Option<Conversation>);
+
+fn flush(
+    batch: &mut Vec<Unit>,
+    checklists: &Checklists,
+    opts: &RunOptions,
+    sink: &mut dyn Sink,
+    totals: &mut RunTotals,
+    observer: &dyn Observer,
+    bytes: u64,
+) -> std::io::Result<()> {
+    let units = std::mem::take(batch);
+    let done: Vec<Vec<Done>> = units
+        .par_iter()
+        .map(|u| process(u, checklists, opts))
+        .collect();
+    drop(units);
+    for group in done {
+        for (outcome, conv) in group {
+            match &outcome {
+                Ok(_) => totals.audited += 1,
+                Err(_) => totals.rejected += 1,
+            }
+            sink.outcome(outcome, conv.as_ref())?;
+        }
+    }
+    totals.bytes += bytes;
+    observer.advance(bytes);
+    Ok(())
+}
+
+/// Audit one conversation, turning a panic into an error so one bad case never stops a run.
+fn audit_guarded(
+    conv: &Conversation,
+    checklists: &Checklists,
+    source: &str,
+    line: Option<u64>,
+) -> Outcome {
+    match catch_unwind(AssertUnwindSafe(|| checklists.audit(conv))) {
+        Ok(mut r) => {
+            r.source = source.to_string();
+            r.line = line;
+            Ok(r)
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(InputError {
+                path: source.to_string(),
+                line,
+                conversation: Some(conv.id.clone()),
+                reason: format!("internal error while auditing (please report): {what}"),
+            })
+        }
+    }
+}
+
+fn keep(opts: &RunOptions, conv: Conversation) -> Option<Conversation> {
+    opts.keep_conversations.then_some(conv)
+}
+
+/// A conversation read from a unit, or why a part of it could not be read.
+type Read = Result<(Option<u64>, Conversation), InputError>;
+
+/// Read the conversations of one unit (no auditing), in (line, id) order.
+fn read_unit(unit: &Unit, opts: &ReadOptions) -> (String, Vec<Read>) {
+    match unit {
+        Unit::Line {
+            source,
+            line,
+            bytes,
+        } => {
+            let err = |reason: String| InputError {
+                path: source.to_string(),
+                line: Some(*line),
+                conversation: None,
+                reason,
+            };
+            let one = match std::str::from_utf8(bytes) {
+                Ok(text) => read::native::parse_line(text)
+                    .map(|c| (Some(*line), c))
+                    .map_err(err),
+                Err(e) => Err(err(format!(
+                    "invalid UTF-8 at byte {} of the line",
+                    e.valid_up_to() + 1
+                ))),
+            };
+            (source.to_string(), vec![one])
+        }
+        Unit::File { path } => {
+            let shown = path.display().to_string();
+            let err = |line: Option<u64>, reason: String| InputError {
+                path: shown.clone(),
+                line,
+                conversation: None,
+                reason,
+            };
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => return (shown.clone(), vec![Err(err(None, e.to_string()))]),
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let upto = e.utf8_error().valid_up_to();
+                    let line =
+                        1 + e.as_bytes()[..upto].iter().filter(|&&b| b == b'\n').count() as u64;
+                    let why = "invalid UTF-8 (the file must be UTF-8 encoded)".to_string();
+                    return (shown.clone(), vec![Err(err(Some(line), why))]);
+                }
+            };
+            let records =
+                match catch_unwind(AssertUnwindSafe(|| read::read_file(path, &text, opts))) {
+                    Ok(Ok(r)) => r,
+                    Ok(Err(reason)) => return (shown.clone(), vec![Err(err(None, reason))]),
+                    Err(_) => {
+                        return (
+                            shown.clone(),
+                            vec![Err(err(
+                                None,
+                                "internal error while reading (please report)".into(),
+                            ))],
+                        );
+                    }
+                };
+            let mut out: Vec<Read> = records
+                .into_iter()
+                .map(|rec| match rec {
+                    Ok(r) => Ok((r.line, r.conversation)),
+                    Err(e) => Err(err(e.line, e.reason)),
+                })
+                .collect();
+            let key = |r: &Read| match r {
+                Ok((l, c)) => (*l, c.id.clone()),
+                Err(e) => (e.line, String::new()),
+            };
+            out.sort_by_key(key);
+            (shown, out)
+        }
+    }
+}
+
+fn process(unit: &Unit, checklists: &Checklists, opts: &RunOptions) -> Vec<Done> {
+    let (source, reads) = read_unit(unit, &opts.read);
+    let audit_one = |r: Read| -> Done {
+        match r {
+            Ok((line, conv)) => {
+                let outcome = audit_guarded(&conv, checklists, &source, line);
+                (outcome, keep(opts, conv))
+            }
+            Err(e) => (Err(e), None),
+        }
+    };
+    if reads.len() > 1 {
+        // A file with many conversations (an mbox, an export) is audited in parallel too.
+        reads.into_par_iter().map(audit_one).collect()
+    } else {
+        reads.into_iter().map(audit_one).collect()
+    }
+}
+
+/// Read every conversation under `paths` without auditing, in output order (for `read` and
+/// `sample`). Returns the number of inputs rejected.
+pub fn read_conversations(
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    mut f: impl FnMut(Result<(&str, Option<u64>, Conversation), InputError>),
+) -> u64 {
+    let (files, walk_errors) = discover(paths);
+    let mut rejected = walk_errors.len() as u64;
+    walk_errors.into_iter().for_each(|e| f(Err(e)));
+    for file in files {
+        let units: Vec<Unit> =
+            if is_jsonl(&file) && opts.format.as_deref().is_none_or(|x| x == "native") {
+                let source: Arc<str> = Arc::from(file.display().to_string());
+                match std::fs::File::open(&file) {
+                    Ok(h) => {
+                        let mut units = Vec::new();
+                        let mut reader = BufReader::new(h);
+                        let mut line = 0;
+                        loop {
+                            let mut buf = Vec::new();
+                            match reader.read_until(b'\n', &mut buf) {
+                                Ok(0) => break,
+                                Ok(_) => {
+                                    line += 1;
+                                    if !buf.iter().all(|b| b.is_ascii_whitespace()) {
+                                        units.push(Unit::Line {
+                                            source: source.clone(),
+                                            line,
+                                            bytes: buf,
+                                        });
+                                    }
+                                    if units.len() >= BATCH_UNITS {
+                                        for u in units.drain(..) {
+                                            rejected += emit(&u, opts, &mut f);
+                                        }
+                                    }
+                                }
+                                Err(e) => {
+                                    rejected += 1;
+                                    f(Err(InputError {
+                                        path: source.to_string(),
+                                        line: Some(line + 1),
+                                        conversation: None,
+                                        reason: e.to_string(),
+                                    }));
+                                    break;
+                                }
+                            }
+                        }
+                        units
+                    }
+                    Err(e) => {
+                        rejected += 1;
+                        f(Err(InputError {
+                            path: source.to_string(),
+                            line: None,
+                            conversation: None,
+                            reason: e.to_string(),
+                        }));
+                        vec![]
+                    }
+                }
+            } else {
+                vec![Unit::File { path: file }]
+            };
+        for u in &units {
+            rejected += emit(u, opts, &mut f);
+        }
+    }
+    rejected
+}
+
+fn emit(
+    unit: &Unit,
+    opts: &ReadOptions,
+    f: &mut impl FnMut(Result<(&str, Option<u64>, Conversation), InputError>),
+) -> u64 {
+    let (source, reads) = read_unit(unit, opts);
+    let mut rejected = 0;
+    for r in reads {
+        match r {
+            Ok((line, conv)) => f(Ok((&source, line, conv))),
+            Err(e) => {
+                rejected += 1;
+                f(Err(e));
+            }
+        }
+    }
+    rejected
+}
