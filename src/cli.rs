@@ -95,7 +95,7 @@ pub struct AuditArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// No progress bar and no per-error lines on stderr.
+    /// No progress bar and no closing totals on stderr (rejected inputs are still listed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     #[command(flatten)]

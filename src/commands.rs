@@ -141,13 +141,10 @@ fn audit(a: AuditArgs) -> Exit {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})")
             .expect("valid template"),
     );
-    let quiet = a.quiet;
     let bar_for_errors = bar.clone();
-    let on_error = Box::new(move |e: &InputError| {
-        if !quiet {
-            bar_for_errors.suspend(|| eprintln!("rejected: {e}"));
-        }
-    });
+    // Rejected inputs are always shown: they are what a nightly run must not hide.
+    let on_error =
+        Box::new(move |e: &InputError| bar_for_errors.suspend(|| eprintln!("rejected: {e}")));
     let mut sink = match FileSink::create(&a.out, on_error) {
         Ok(s) => s,
         Err(e) => {

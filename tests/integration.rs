@@ -1,1 +1,7 @@
+//! The one integration-test binary (a single binary links the crate once).
+//! Modules are grouped by topic; fixtures are discovered, not listed.
 
+mod checklists;
+mod cli;
+mod common;
+mod conversations;

@@ -206,8 +206,11 @@ pub fn load_str(text: &str, origin: &str) -> Result<Checklist, Vec<ChecklistErro
             let span = item.span();
             let table = item.get_ref().clone();
             let id_hint = table.get("id").and_then(|v| v.as_str()).map(str::to_string);
-            let at_key =
-                |key: &str| key_offset(text, span.start, span.end, key).unwrap_or(span.start);
+            // The item's span covers its header; its keys run until the next item header.
+            let end = text[span.end.min(text.len())..]
+                .find("\n[[")
+                .map_or(text.len(), |o| span.end + o);
+            let at_key = |key: &str| key_offset(text, span.start, end, key).unwrap_or(span.start);
             let label = id_hint
                 .clone()
                 .unwrap_or_else(|| format!("item in section {}", sec.id));

@@ -8,6 +8,9 @@
 //! unless the agent repeats the value itself ("just to confirm, order 12345?"), which is
 //! reading it back, not re-asking. It is `na` when the customer gave no such detail.
 //!
+//! With `request_cues`, only turns that read as a request (a question mark or a cue such as
+//! "please" or "could you") can ask; statements that mention the detail do not.
+//!
 //! ## Why it matters
 //! Being asked again for what you just typed is the clearest sign that nobody listened.
 //!
@@ -46,6 +49,11 @@ pub struct EntitySpec {
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     entities: Vec<EntitySpec>,
+    /// Words that make a turn a request ("please", "could you"); with them, an ask phrase
+    /// only counts in a turn that has a question mark or one of these, so "your tracking
+    /// number is 1Z99" is not taken for a question.
+    #[serde(default)]
+    request_cues: Vec<String>,
 }
 
 struct Entity {
@@ -56,6 +64,7 @@ struct Entity {
 
 pub struct RepeatQuestion {
     entities: Vec<Entity>,
+    cues: PhraseSet,
 }
 
 impl Spec {
@@ -82,7 +91,8 @@ impl Spec {
             }
             entities.push(Entity { name: e.name, values, asks });
         }
-        Ok(RepeatQuestion { entities })
+        let cues = PhraseSet::compile(&PhraseSpec { phrases: self.request_cues, ..Default::default() })?;
+        Ok(RepeatQuestion { entities, cues })
     }
 }
 
@@ -115,6 +125,12 @@ impl super::Check for RepeatQuestion {
         }
         for &t in &scope.turns {
             if conv.turns[t].speaker != Speaker::Agent {
+                continue;
+            }
+            let asking = self.cues.is_empty()
+                || conv.turns[t].text.contains('?')
+                || self.cues.find(&cv.turns[t].norm).is_some();
+            if !asking {
                 continue;
             }
             for (e, turn, value) in &given {

@@ -92,7 +92,7 @@ pub fn parse_conversation(json: &str) -> Result<Conversation, String> {
 
 /// Parse one JSON Lines line (the pipeline gives the line number to the error itself).
 pub fn parse_line(line: &str) -> Result<Conversation, String> {
-    parse_conversation(line)
+    parse_conversation(line.trim_end_matches(['\n', '\r']))
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
