@@ -1,1 +1,211 @@
-fn main() {}
+//! Throughput benchmark: generates synthetic conversations, audits them with the built-in
+//! checklists through the real pipeline (streamed JSONL in, reports out) and prints
+//! conversations/s, MB/s and peak memory (VmHWM).
+//!
+//! `cargo bench` runs 100k English conversations and 20k in each other language that has a
+//! built-in checklist. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench` picks the sizes.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sopscan::checklist::builtin;
+use sopscan::report::FileSink;
+use sopscan::run::{self, Checklists, Quiet, RunOptions};
+
+/// Phrase banks per language: (greetings, problems, reflections, solutions, closings, rude).
+struct Bank {
+    lang: &'static str,
+    greet: &'static [&'static str],
+    problem: &'static [&'static str],
+    reflect: &'static [&'static str],
+    solve: &'static [&'static str],
+    close: &'static [&'static str],
+    rude: &'static [&'static str],
+}
+
+const EN: Bank = Bank {
+    lang: "en",
+    greet: &[
+        "Hi {c}, thanks for contacting Acme, this is {a}.",
+        "Good morning! My name is {a}, how can I help?",
+        "Hello and welcome to Acme support.",
+    ],
+    problem: &[
+        "My order #{n} hasn't arrived yet and it's been two weeks.",
+        "I was charged twice for my subscription this month.",
+        "The app crashes every time I open my invoices.",
+        "My internet keeps dropping every evening since Monday.",
+    ],
+    reflect: &[
+        "If I understand correctly, the problem started this week?",
+        "I'm sorry to hear that, let me check.",
+        "Just to confirm, this is about order {n}?",
+    ],
+    solve: &[
+        "I've issued a refund, you'll see it within 5 business days.",
+        "I've sent a replacement, it will arrive by Friday.",
+        "Please restart the router and update the firmware from the link I sent.",
+        "We'll look into it.",
+    ],
+    close: &[
+        "Is there anything else I can help you with? Have a great day!",
+        "Thanks for reaching out, take care.",
+        "ok",
+    ],
+    rude: &[
+        "As I already said, you should have read the terms.",
+        "Calm down, that's not my problem.",
+        "PLEASE READ MY MESSAGE AGAIN!!!",
+    ],
+};
+
+const CS: Bank = Bank {
+    lang: "cs",
+    greet: &[
+        "Dobrý den, děkujeme, že jste nás kontaktovali, u telefonu {a}.",
+        "Dobrý den, jmenuji se {a}, jak vám mohu pomoci?",
+    ],
+    problem: &[
+        "Moje objednávka číslo {n} ještě nedorazila, čekám už dva týdny.",
+        "Tento měsíc mi bylo předplatné strženo dvakrát.",
+        "Aplikace mi padá pokaždé, když otevřu faktury.",
+    ],
+    reflect: &[
+        "Pokud tomu správně rozumím, objednávka {n} stále nedorazila?",
+        "Mrzí mě to, hned se na to podívám.",
+    ],
+    solve: &[
+        "Vrátil jsem vám peníze, na účtu je uvidíte do 5 pracovních dnů.",
+        "Poslali jsme vám náhradní zboží, dorazí v pátek.",
+        "Podíváme se na to.",
+    ],
+    close: &[
+        "Mohu vám ještě s něčím pomoci? Přeji hezký den.",
+        "Děkuji za trpělivost, na shledanou.",
+    ],
+    rude: &[
+        "Jak jsem už psal, měl jste si to přečíst.",
+        "Uklidněte se, to není můj problém.",
+    ],
+};
+
+fn pick<'a>(rng: &mut ChaCha8Rng, xs: &'a [&'a str]) -> &'a str {
+    xs[rng.random_range(0..xs.len())]
+}
+
+/// Write `n` conversations in `bank`'s language as JSON Lines.
+fn generate(path: &Path, n: usize, bank: &Bank, seed: u64) -> u64 {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
+    let names = [
+        "Maria", "John", "Petra", "Tomasz", "Aina", "Lee", "Sam", "Jana",
+    ];
+    for i in 0..n {
+        let a = names[rng.random_range(0..names.len())];
+        let c = names[rng.random_range(0..names.len())];
+        let num = rng.random_range(10000..99999).to_string();
+        let fill = |s: &str| s.replace("{a}", a).replace("{c}", c).replace("{n}", &num);
+        let mut turns = Vec::new();
+        let t0 = 1_764_000_000 + i as i64 * 60;
+        let mut t = t0;
+        let mut push = |speaker: &str, text: String, rng: &mut ChaCha8Rng| {
+            t += rng.random_range(5..200);
+            let at = jiff::Timestamp::from_second(t).unwrap().to_string();
+            turns.push(serde_json::json!({"speaker": speaker, "text": text, "at": at}));
+        };
+        push("customer", fill(pick(&mut rng, bank.problem)), &mut rng);
+        if rng.random_bool(0.8) {
+            push("agent", fill(pick(&mut rng, bank.greet)), &mut rng);
+        }
+        if rng.random_bool(0.6) {
+            push("agent", fill(pick(&mut rng, bank.reflect)), &mut rng);
+        }
+        push("customer", fill(pick(&mut rng, bank.problem)), &mut rng);
+        if rng.random_bool(0.15) {
+            push("agent", fill(pick(&mut rng, bank.rude)), &mut rng);
+        }
+        push("agent", fill(pick(&mut rng, bank.solve)), &mut rng);
+        push("customer", "ok thanks".to_string(), &mut rng);
+        push("agent", fill(pick(&mut rng, bank.close)), &mut rng);
+        let conv = serde_json::json!({
+            "id": format!("bench-{}-{i:08}", bank.lang),
+            "channel": "chat",
+            "agent": {"id": format!("agent-{:03}", rng.random_range(0..200)), "name": a},
+            "customer": {"id": format!("u-{i}"), "name": c},
+            "turns": turns,
+        });
+        serde_json::to_writer(&mut w, &conv).unwrap();
+        w.write_all(b"\n").unwrap();
+    }
+    w.flush().unwrap();
+    std::fs::metadata(path).unwrap().len()
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn bench(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
+    let out = tempfile::tempdir().unwrap();
+    let mut sink = FileSink::create(out.path(), Box::new(|_| {})).unwrap();
+    let started = Instant::now();
+    let totals = run::run(
+        &[input.to_path_buf()],
+        lists,
+        &RunOptions {
+            serialize: true,
+            ..Default::default()
+        },
+        &mut sink,
+        &Quiet,
+    )
+    .unwrap();
+    sink.finish(&totals, lists).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{label:<28} {:>9} conv {:>8.2} s {:>10.0} conv/s {:>8.1} MB/s   peak RSS so far {:>6.1} MB",
+        totals.audited,
+        secs,
+        totals.audited as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        peak_rss_mb()
+    );
+}
+
+fn main() {
+    let lists = Checklists::new(builtin::load_all().expect("built-in checklists"), None);
+    let sizes: Vec<usize> = std::env::var("SOPSCAN_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100_000]);
+    let dir = tempfile::tempdir().unwrap();
+    println!("threads: {}", rayon::current_num_threads());
+    for &n in &sizes {
+        let input = dir.path().join(format!("en-{n}.jsonl"));
+        let bytes = generate(&input, n, &EN, 7);
+        bench(&format!("native JSONL, en, {n}"), &input, bytes, &lists);
+        std::fs::remove_file(&input).ok();
+    }
+    if lists.list.iter().any(|c| c.sop.language == "cs") {
+        let n = 20_000;
+        for bank in [&EN, &CS] {
+            let input = dir.path().join(format!("{}-{n}.jsonl", bank.lang));
+            let bytes = generate(&input, n, bank, 11);
+            bench(
+                &format!("native JSONL, {}, {n}", bank.lang),
+                &input,
+                bytes,
+                &lists,
+            );
+        }
+    }
+}

@@ -155,6 +155,7 @@ fn audit(a: AuditArgs) -> Exit {
     let opts = RunOptions {
         read: ropts,
         keep_conversations: false,
+        serialize: true,
     };
     let progress = Progress(bar.clone());
     let started = std::time::Instant::now();
@@ -200,6 +201,7 @@ impl Sink for Collect {
         &mut self,
         o: Outcome,
         conv: Option<&sopscan::model::Conversation>,
+        _json: Option<&str>,
     ) -> std::io::Result<()> {
         self.items.push((o, conv.cloned()));
         Ok(())
@@ -219,6 +221,7 @@ fn check(a: CheckArgs) -> Exit {
     let opts = RunOptions {
         read: ropts,
         keep_conversations: true,
+        serialize: false,
     };
     if let Err(e) = run::run(&[a.file.clone()], &lists, &opts, &mut sink, &run::Quiet) {
         eprintln!("error: {e}");
@@ -358,6 +361,7 @@ fn eval(a: EvalArgs) -> Exit {
     let opts = RunOptions {
         read: ropts,
         keep_conversations: true,
+        serialize: false,
     };
     if let Err(e) = run::run(&a.paths, &lists, &opts, &mut ev, &run::Quiet) {
         eprintln!("error: {e}");

@@ -62,7 +62,12 @@ pub struct Evaluation {
 }
 
 impl Sink for Evaluation {
-    fn outcome(&mut self, outcome: Outcome, conv: Option<&Conversation>) -> std::io::Result<()> {
+    fn outcome(
+        &mut self,
+        outcome: Outcome,
+        conv: Option<&Conversation>,
+        _json: Option<&str>,
+    ) -> std::io::Result<()> {
         let r = match outcome {
             Ok(r) => r,
             Err(_) => {

@@ -1,5 +1,10 @@
 //! The `sopscan` command line: parse arguments, run the command, exit with its code.
 
+// The audit allocates many small strings per conversation; mimalloc handles that pattern
+// much better than the system allocator across threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod commands;
 

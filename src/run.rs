@@ -47,10 +47,14 @@ pub type Outcome = Result<ConversationResult, InputError>;
 
 /// Receives every outcome, in output order.
 pub trait Sink {
+    /// `json` is the result already serialised as one JSON line (without the newline) when
+    /// [`RunOptions::serialize`] is set: serialising in the workers keeps the ordered,
+    /// single-threaded part of the run small.
     fn outcome(
         &mut self,
         outcome: Outcome,
         conversation: Option<&Conversation>,
+        json: Option<&str>,
     ) -> std::io::Result<()>;
 }
 
@@ -115,6 +119,8 @@ pub struct RunOptions {
     pub read: ReadOptions,
     /// Keep the parsed conversation next to each result (for `check` and `read`).
     pub keep_conversations: bool,
+    /// Serialise each result in the worker that produced it (for writers of results.jsonl).
+    pub serialize: bool,
 }
 
 /// Totals of a run.
@@ -249,7 +255,7 @@ pub fn run(
     observer.start(total_bytes);
     for e in walk_errors {
         totals.rejected += 1;
-        sink.outcome(Err(e), None)?;
+        sink.outcome(Err(e), None, None)?;
     }
     let mut batch: Vec<Unit> = Vec::new();
     let mut batch_bytes = 0usize;
@@ -267,6 +273,7 @@ pub fn run(
                             conversation: None,
                             reason: e.to_string(),
                         }),
+                        None,
                         None,
                     )?;
                     continue;
@@ -286,7 +293,7 @@ pub fn run(
                             conversation: None,
                             reason: format!("read error: {e}"),
                         };
-                        sink.outcome(Err(err), None)?;
+                        sink.outcome(Err(err), None, None)?;
                         break;
                     }
                 };
@@ -347,7 +354,7 @@ pub fn run(
     Ok(totals)
 }
 
-type Done = (Outcome, Option<Conversation>);
+type Done = (Outcome, Option<Conversation>, Option<String>);
 
 fn flush(
     batch: &mut Vec<Unit>,
@@ -365,12 +372,12 @@ fn flush(
         .collect();
     drop(units);
     for group in done {
-        for (outcome, conv) in group {
+        for (outcome, conv, json) in group {
             match &outcome {
                 Ok(_) => totals.audited += 1,
                 Err(_) => totals.rejected += 1,
             }
-            sink.outcome(outcome, conv.as_ref())?;
+            sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
         }
     }
     totals.bytes += bytes;
@@ -498,9 +505,13 @@ fn process(unit: &Unit, checklists: &Checklists, opts: &RunOptions) -> Vec<Done>
         match r {
             Ok((line, conv)) => {
                 let outcome = audit_guarded(&conv, checklists, &source, line);
-                (outcome, keep(opts, conv))
+                let json = match (&outcome, opts.serialize) {
+                    (Ok(r), true) => serde_json::to_string(r).ok(),
+                    _ => None,
+                };
+                (outcome, keep(opts, conv), json)
             }
-            Err(e) => (Err(e), None),
+            Err(e) => (Err(e), None, None),
         }
     };
     if reads.len() > 1 {

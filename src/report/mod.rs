@@ -76,10 +76,18 @@ impl<'a> FileSink<'a> {
 }
 
 impl Sink for FileSink<'_> {
-    fn outcome(&mut self, outcome: Outcome, _conv: Option<&Conversation>) -> std::io::Result<()> {
+    fn outcome(
+        &mut self,
+        outcome: Outcome,
+        _conv: Option<&Conversation>,
+        json: Option<&str>,
+    ) -> std::io::Result<()> {
         match outcome {
             Ok(r) => {
-                serde_json::to_writer(&mut self.results, &r)?;
+                match json {
+                    Some(line) => self.results.write_all(line.as_bytes())?,
+                    None => serde_json::to_writer(&mut self.results, &r)?,
+                }
                 self.results.write_all(b"\n")?;
                 self.aggregate.add(&r);
             }
