@@ -13,8 +13,10 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod diarize;
 pub mod native;
 pub mod roles;
+pub mod words;
 
 /// Options that tell readers what the export itself cannot say.
 #[derive(Debug, Clone, Default)]
