@@ -16,6 +16,7 @@ use crate::model::Conversation;
 pub mod diarize;
 pub mod native;
 pub mod roles;
+pub mod transcribe;
 pub mod words;
 
 /// Options that tell readers what the export itself cannot say.
@@ -105,6 +106,7 @@ pub trait Format: Sync {
 /// that several formats would accept goes to the one that understands it best.
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
+    &transcribe::Transcribe,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
