@@ -17,6 +17,7 @@ pub mod diarize;
 pub mod native;
 pub mod roles;
 pub mod transcribe;
+pub mod transcribe_analytics;
 pub mod words;
 
 /// Options that tell readers what the export itself cannot say.
@@ -106,6 +107,7 @@ pub trait Format: Sync {
 /// that several formats would accept goes to the one that understands it best.
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
+    &transcribe_analytics::TranscribeAnalytics,
     &transcribe::Transcribe,
     // -- chat and ticket exports --
     // -- email --
