@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod contact_lens_call;
 pub mod diarize;
 pub mod native;
 pub mod roles;
@@ -107,6 +108,7 @@ pub trait Format: Sync {
 /// that several formats would accept goes to the one that understands it best.
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
+    &contact_lens_call::ContactLensCall,
     &transcribe_analytics::TranscribeAnalytics,
     &transcribe::Transcribe,
     // -- chat and ticket exports --
