@@ -18,8 +18,8 @@
 
 use serde_json::{Map, Value};
 
-use super::diarize::{self, Call, RawTurn};
-use super::transcribe_analytics::{analytics, participant_role};
+use super::call::{self, Call, RawTurn};
+use super::call_analytics::{analytics, participant_role};
 use super::words::{array, lenient_json, millis, secs, text};
 use super::{Format, Input, ReadOptions, RecordResult};
 
@@ -37,16 +37,23 @@ impl Format for ContactLensCall {
     fn sniff(&self, input: &Input) -> bool {
         let Some(root) = input.json() else {
             let t = input.text.trim_start();
-            return t.starts_with('{') && t.contains("\"ParticipantId\"") && t.contains("\"VOICE") && !t.contains("\"CHAT");
+            return t.starts_with('{')
+                && t.contains("\"ParticipantId\"")
+                && t.contains("\"VOICE")
+                && !t.contains("\"CHAT");
         };
         let version = root.get("Version").and_then(Value::as_str).unwrap_or("");
         let channel = root.get("Channel").and_then(Value::as_str).unwrap_or("");
         let first = array(root, "Transcript").first();
-        let voice = version.starts_with("VOICE") || channel == "VOICE" || first.is_some_and(|t| t.get("BeginOffsetMillis").is_some());
+        let voice = version.starts_with("VOICE")
+            || channel == "VOICE"
+            || first.is_some_and(|t| t.get("BeginOffsetMillis").is_some());
         voice
             && !version.starts_with("CHAT")
             && channel != "CHAT"
-            && array(root, "Participants").iter().any(|p| p.get("ParticipantId").is_some())
+            && array(root, "Participants")
+                .iter()
+                .any(|p| p.get("ParticipantId").is_some())
             && first.is_some_and(|t| t.get("ParticipantId").is_some())
     }
 
@@ -55,7 +62,8 @@ impl Format for ContactLensCall {
         let root = match input.json() {
             Some(root) => root,
             None => {
-                lenient = lenient_json(input.text).ok_or_else(|| input.json_error().unwrap_or_default())?;
+                lenient = lenient_json(input.text)
+                    .ok_or_else(|| input.json_error().unwrap_or_default())?;
                 &lenient
             }
         };
@@ -66,26 +74,38 @@ impl Format for ContactLensCall {
                 stated.push((id, role));
             }
         }
-        let mut segments: Vec<&Value> = array(root, "Transcript").iter().filter(|t| text(t, "Content").is_some()).collect();
+        let mut segments: Vec<&Value> = array(root, "Transcript")
+            .iter()
+            .filter(|t| text(t, "Content").is_some())
+            .collect();
         let begin = |t: &Value| t.get("BeginOffsetMillis").and_then(secs).unwrap_or(0.0);
         segments.sort_by(|a, b| begin(a).total_cmp(&begin(b)));
         let turns = segments
             .iter()
             .map(|t| {
                 let label = text(t, "ParticipantId").or_else(|| text(t, "ParticipantRole"));
-                let (start, end) = (t.get("BeginOffsetMillis").and_then(millis), t.get("EndOffsetMillis").and_then(millis));
+                let (start, end) = (
+                    t.get("BeginOffsetMillis").and_then(millis),
+                    t.get("EndOffsetMillis").and_then(millis),
+                );
                 RawTurn::new(label, text(t, "Content").unwrap_or_default(), start, end)
             })
             .collect();
         let call = Call {
-            id: root.pointer("/CustomerMetadata/ContactId").and_then(Value::as_str).map(str::to_string),
+            id: root
+                .pointer("/CustomerMetadata/ContactId")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             language: text(root, "LanguageCode"),
             turns,
             stated,
-            metadata: Map::from_iter([("call_analytics".to_string(), analytics(root, &segments).into())]),
+            metadata: Map::from_iter([(
+                "call_analytics".to_string(),
+                analytics(root, &segments).into(),
+            )]),
             ..Default::default()
         };
-        Ok(vec![diarize::finish(call, input, opts)])
+        Ok(vec![call::finish(call, input, opts)])
     }
 }
 
@@ -106,14 +126,22 @@ mod tests {
     fn read(text: &str) -> crate::model::Conversation {
         let input = Input::new(Path::new("x.json"), text);
         assert!(ContactLensCall.sniff(&input));
-        ContactLensCall.read(&input, &ReadOptions::default()).unwrap().remove(0).unwrap().conversation
+        ContactLensCall
+            .read(&input, &ReadOptions::default())
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .conversation
     }
 
     #[test]
     fn participant_ids_are_joined_to_roles() {
         let c = read(VOICE);
         assert_eq!(c.id, "c-123");
-        assert_eq!((c.turns[0].speaker, c.turns[0].text.as_str()), (Speaker::Agent, "Okay."));
+        assert_eq!(
+            (c.turns[0].speaker, c.turns[0].text.as_str()),
+            (Speaker::Agent, "Okay.")
+        );
         assert_eq!(c.turns[1].speaker, Speaker::Customer);
         assert_eq!(c.metadata["call_analytics"]["outcomes"][0]["text"], "Okay");
     }
@@ -122,7 +150,10 @@ mod tests {
     fn doc_example_quirks_are_tolerated() {
         let stray = format!("{VOICE}\n}}\n");
         assert_eq!(read(&stray).turns.len(), 2);
-        let commented = VOICE.replace(r#""Channel":"VOICE","#, "\"Channel\":\"VOICE\", // voice contact\n");
+        let commented = VOICE.replace(
+            r#""Channel":"VOICE","#,
+            "\"Channel\":\"VOICE\", // voice contact\n",
+        );
         assert_eq!(read(&commented).turns.len(), 2);
     }
 

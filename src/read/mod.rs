@@ -13,8 +13,11 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod call;
+pub mod call_analytics;
 pub mod contact_lens_call;
 pub mod diarize;
+pub mod greeting;
 pub mod native;
 pub mod roles;
 pub mod transcribe;

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::diarize::{self, Call, RawTurn};
+use super::call::{self, Call, RawTurn};
 use super::words::{self, Word, array, secs, text};
 use super::{Format, Input, ReadOptions, RecordResult};
 
@@ -39,9 +39,12 @@ impl Format for Transcribe {
     }
 
     fn sniff(&self, input: &Input) -> bool {
-        let Some(results) = input.json().and_then(|j| j.get("results")) else { return false };
+        let Some(results) = input.json().and_then(|j| j.get("results")) else {
+            return false;
+        };
         results.get("transcripts").is_some_and(Value::is_array)
-            && (results.get("items").is_some_and(Value::is_array) || results.get("audio_segments").is_some())
+            && (results.get("items").is_some_and(Value::is_array)
+                || results.get("audio_segments").is_some())
     }
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
@@ -54,14 +57,20 @@ impl Format for Transcribe {
                 .iter()
                 .map(|c| {
                     let label = text(c, "channel_label");
-                    array(c, "items").iter().map(|i| word(i, label.clone())).collect()
+                    array(c, "items")
+                        .iter()
+                        .map(|i| word(i, label.clone()))
+                        .collect()
                 })
                 .collect();
             words::group_words(&words::interleave(streams))
         } else if !array(results, "items").is_empty() {
             words::group_words(&speaker_words(results))
         } else {
-            let all: Vec<String> = array(results, "transcripts").iter().filter_map(|t| text(t, "transcript")).collect();
+            let all: Vec<String> = array(results, "transcripts")
+                .iter()
+                .filter_map(|t| text(t, "transcript"))
+                .collect();
             words::sentences(&all.join(" "))
         };
         let call = Call {
@@ -71,15 +80,25 @@ impl Format for Transcribe {
             merge: true,
             ..Default::default()
         };
-        Ok(vec![diarize::finish(call, input, opts)])
+        Ok(vec![call::finish(call, input, opts)])
     }
 }
 
 /// One item as a word; punctuation attaches to the word before it.
 fn word(item: &Value, label: Option<String>) -> Word {
-    let content = item.pointer("/alternatives/0/content").and_then(Value::as_str).unwrap_or("");
-    let label = text(item, "speaker_label").or_else(|| text(item, "channel_label")).or(label);
-    let mut w = Word::new(content, item.get("start_time").and_then(secs), item.get("end_time").and_then(secs), label);
+    let content = item
+        .pointer("/alternatives/0/content")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let label = text(item, "speaker_label")
+        .or_else(|| text(item, "channel_label"))
+        .or(label);
+    let mut w = Word::new(
+        content,
+        item.get("start_time").and_then(secs),
+        item.get("end_time").and_then(secs),
+        label,
+    );
     w.attach = item.get("type").and_then(Value::as_str) == Some("punctuation");
     w
 }
@@ -88,17 +107,27 @@ fn word(item: &Value, label: Option<String>) -> Word {
 /// else from the speaker segment item with the same start time, else from the segment
 /// whose time span holds the word. Punctuation takes the speaker of the word before it.
 fn speaker_words(results: &Value) -> Vec<Word> {
-    let segments = results.get("speaker_labels").map_or(&[][..], |s| array(s, "segments"));
+    let segments = results
+        .get("speaker_labels")
+        .map_or(&[][..], |s| array(s, "segments"));
     let mut by_start: HashMap<String, String> = HashMap::new();
     let mut spans: Vec<(f64, f64, String)> = Vec::new();
     for s in segments {
-        let Some(label) = text(s, "speaker_label") else { continue };
+        let Some(label) = text(s, "speaker_label") else {
+            continue;
+        };
         for i in array(s, "items") {
             if let Some(start) = i.get("start_time").and_then(Value::as_str) {
-                by_start.insert(start.to_string(), text(i, "speaker_label").unwrap_or_else(|| label.clone()));
+                by_start.insert(
+                    start.to_string(),
+                    text(i, "speaker_label").unwrap_or_else(|| label.clone()),
+                );
             }
         }
-        if let (Some(a), Some(b)) = (s.get("start_time").and_then(secs), s.get("end_time").and_then(secs)) {
+        if let (Some(a), Some(b)) = (
+            s.get("start_time").and_then(secs),
+            s.get("end_time").and_then(secs),
+        ) {
             spans.push((a, b, label));
         }
     }
@@ -112,7 +141,10 @@ fn speaker_words(results: &Value) -> Vec<Word> {
                 let start = item.get("start_time").and_then(Value::as_str).unwrap_or("");
                 by_start.get(start).cloned().or_else(|| {
                     let t = w.start?;
-                    spans.iter().find(|(a, b, _)| *a <= t && t <= *b).map(|(_, _, l)| l.clone())
+                    spans
+                        .iter()
+                        .find(|(a, b, _)| *a <= t && t <= *b)
+                        .map(|(_, _, l)| l.clone())
                 })
             };
         }
@@ -127,7 +159,12 @@ fn audio_segments(results: &Value) -> Vec<RawTurn> {
         .map(|s| {
             let label = text(s, "speaker_label").or_else(|| text(s, "channel_label"));
             let said = text(s, "transcript").unwrap_or_default();
-            RawTurn::new(label, said, s.get("start_time").and_then(secs), s.get("end_time").and_then(secs))
+            RawTurn::new(
+                label,
+                said,
+                s.get("start_time").and_then(secs),
+                s.get("end_time").and_then(secs),
+            )
         })
         .collect()
 }
@@ -153,7 +190,12 @@ mod tests {
     fn read(text: &str, opts: &ReadOptions) -> crate::model::Conversation {
         let input = Input::new(Path::new("x.json"), text);
         assert!(Transcribe.sniff(&input));
-        Transcribe.read(&input, opts).unwrap().remove(0).unwrap().conversation
+        Transcribe
+            .read(&input, opts)
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .conversation
     }
 
     #[test]
@@ -161,10 +203,22 @@ mod tests {
         let c = read(NEW_STYLE, &ReadOptions::default());
         assert_eq!(c.id, "job-1");
         assert_eq!(c.turns.len(), 2);
-        assert_eq!((c.turns[0].speaker, c.turns[0].text.as_str()), (Speaker::Customer, "Hi."));
-        assert_eq!((c.turns[1].speaker, c.turns[1].text.as_str()), (Speaker::Agent, "Thank you for calling."));
+        assert_eq!(
+            (c.turns[0].speaker, c.turns[0].text.as_str()),
+            (Speaker::Customer, "Hi.")
+        );
+        assert_eq!(
+            (c.turns[1].speaker, c.turns[1].text.as_str()),
+            (Speaker::Agent, "Thank you for calling.")
+        );
         assert_eq!((c.turns[1].start, c.turns[1].end), (Some(1.0), Some(1.8)));
-        let c = read(NEW_STYLE, &ReadOptions { agent_speaker: Some("spk_0".into()), ..Default::default() });
+        let c = read(
+            NEW_STYLE,
+            &ReadOptions {
+                agent_speaker: Some("spk_0".into()),
+                ..Default::default()
+            },
+        );
         assert_eq!(c.turns[0].speaker, Speaker::Agent);
     }
 
@@ -183,7 +237,10 @@ mod tests {
 
     #[test]
     fn transcript_only_is_split_into_sentences() {
-        let c = read(r#"{"jobName":"j","results":{"transcripts":[{"transcript":"One. Two?"}],"items":[]}}"#, &ReadOptions::default());
+        let c = read(
+            r#"{"jobName":"j","results":{"transcripts":[{"transcript":"One. Two?"}],"items":[]}}"#,
+            &ReadOptions::default(),
+        );
         assert_eq!(c.turns.len(), 2);
         assert_eq!(c.metadata["speakers_unknown"], true);
     }

@@ -23,7 +23,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::diarize::{self, Call, RawTurn};
+use super::call::{self, Call, RawTurn};
+use super::call_analytics::{analytics, participant_role};
 use super::words::{array, millis, secs, text};
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::Speaker;
@@ -41,17 +42,24 @@ impl Format for TranscribeAnalytics {
 
     fn sniff(&self, input: &Input) -> bool {
         match input.json() {
-            Some(Value::Object(o)) if o.contains_key("ConversationAnalytics") => o.contains_key("SpeechSegments"),
+            Some(Value::Object(o)) if o.contains_key("ConversationAnalytics") => {
+                o.contains_key("SpeechSegments")
+            }
             Some(root @ Value::Object(o)) => {
                 let first = array(root, "Transcript").first();
                 let chat = o.get("Channel").and_then(Value::as_str) == Some("CHAT");
-                (!chat && first.is_some_and(|t| t.get("ParticipantRole").is_some() && t.get("BeginOffsetMillis").is_some()))
+                (!chat
+                    && first.is_some_and(|t| {
+                        t.get("ParticipantRole").is_some() && t.get("BeginOffsetMillis").is_some()
+                    }))
                     || utterance(root).is_some()
             }
             Some(Value::Array(a)) => a.first().and_then(utterance).is_some(),
             None => {
                 let t = input.text.trim_start();
-                t.starts_with('{') && t.contains("\"UtteranceEvent\"") && t.contains("\"ParticipantRole\"")
+                t.starts_with('{')
+                    && t.contains("\"UtteranceEvent\"")
+                    && t.contains("\"ParticipantRole\"")
             }
             _ => false,
         }
@@ -65,34 +73,36 @@ impl Format for TranscribeAnalytics {
             Some(event) => streaming(std::iter::once(event)),
             None => {
                 let events = serde_json::Deserializer::from_str(input.text).into_iter::<Value>();
-                let events: Vec<Value> = events.collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+                let events: Vec<Value> = events
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| e.to_string())?;
                 streaming(events.iter())
             }
         }?;
-        Ok(vec![diarize::finish(call, input, opts)])
-    }
-}
-
-/// The role a `ParticipantRole` names.
-pub fn participant_role(role: &str) -> Option<Speaker> {
-    match role.to_ascii_uppercase().as_str() {
-        "AGENT" => Some(Speaker::Agent),
-        "CUSTOMER" => Some(Speaker::Customer),
-        "SYSTEM" => Some(Speaker::System),
-        "CUSTOM_BOT" | "BOT" => Some(Speaker::Bot),
-        _ => None,
+        Ok(vec![call::finish(call, input, opts)])
     }
 }
 
 fn batch(root: &Value) -> Result<Call, String> {
-    let mut segments: Vec<&Value> =
-        array(root, "Transcript").iter().filter(|t| text(t, "Content").is_some()).collect();
-    segments.sort_by(|a, b| offset(a, "BeginOffsetMillis").total_cmp(&offset(b, "BeginOffsetMillis")));
+    let mut segments: Vec<&Value> = array(root, "Transcript")
+        .iter()
+        .filter(|t| text(t, "Content").is_some())
+        .collect();
+    segments
+        .sort_by(|a, b| offset(a, "BeginOffsetMillis").total_cmp(&offset(b, "BeginOffsetMillis")));
     let turns = segments
         .iter()
         .map(|t| {
-            let (start, end) = (t.get("BeginOffsetMillis").and_then(millis), t.get("EndOffsetMillis").and_then(millis));
-            RawTurn::new(text(t, "ParticipantRole"), text(t, "Content").unwrap_or_default(), start, end)
+            let (start, end) = (
+                t.get("BeginOffsetMillis").and_then(millis),
+                t.get("EndOffsetMillis").and_then(millis),
+            );
+            RawTurn::new(
+                text(t, "ParticipantRole"),
+                text(t, "Content").unwrap_or_default(),
+                start,
+                end,
+            )
         })
         .collect();
     let mut metadata = Map::new();
@@ -113,66 +123,19 @@ fn offset(v: &Value, key: &str) -> f64 {
 
 /// `AGENT`/`CUSTOMER` labels say their own role.
 fn stated_roles(root: &Value) -> Vec<(String, Speaker)> {
-    let labels = array(root, "Transcript").iter().filter_map(|t| text(t, "ParticipantRole"));
-    labels.filter_map(|l| participant_role(&l).map(|r| (l, r))).collect()
-}
-
-/// Call-level analytics and per-turn sentiment and spans of a Call Analytics or Contact
-/// Lens voice file; `segments` are the turns in the order they become conversation turns.
-pub fn analytics(root: &Value, segments: &[&Value]) -> Map<String, Value> {
-    let mut m = Map::new();
-    if let Some(output) = root.pointer("/ContentMetadata/Output").and_then(Value::as_str) {
-        m.insert("redacted".into(), (output == "Redacted").into());
-    }
-    let cc = root.get("ConversationCharacteristics").unwrap_or(&Value::Null);
-    for (key, name) in [
-        ("TotalConversationDurationMillis", "duration_ms"),
-        ("Sentiment", "sentiment"),
-        ("Interruptions", "interruptions"),
-        ("NonTalkTime", "non_talk_time"),
-        ("TalkTime", "talk_time"),
-        ("TalkSpeed", "talk_speed"),
-    ] {
-        if let Some(v) = cc.get(key) {
-            m.insert(name.into(), v.clone());
-        }
-    }
-    if let Some(c) = root.pointer("/Categories/MatchedCategories") {
-        m.insert("categories".into(), c.clone());
-    }
-    let sentiment: Vec<Value> = segments.iter().map(|t| t.get("Sentiment").cloned().unwrap_or(Value::Null)).collect();
-    if sentiment.iter().any(|s| !s.is_null()) {
-        m.insert("turn_sentiment".into(), sentiment.into());
-    }
-    for (key, name) in [("IssuesDetected", "issues"), ("OutcomesDetected", "outcomes"), ("ActionItemsDetected", "action_items")]
-    {
-        let found: Vec<Value> = segments
-            .iter()
-            .enumerate()
-            .flat_map(|(i, t)| array(t, key).iter().map(move |d| json!({"turn": i, "text": span_text(t, d)})))
-            .collect();
-        if !found.is_empty() {
-            m.insert(name.into(), found.into());
-        }
-    }
-    m
-}
-
-/// The text of a detected issue/outcome/action: its own `Text`, else the character span.
-fn span_text(turn: &Value, detected: &Value) -> String {
-    if let Some(t) = text(detected, "Text") {
-        return t;
-    }
-    let o = detected.get("CharacterOffsets").unwrap_or(&Value::Null);
-    let begin = o.get("Begin").or_else(|| o.get("BeginOffsetChar")).and_then(Value::as_u64).unwrap_or(0) as usize;
-    let end = o.get("End").or_else(|| o.get("EndOffsetChar")).and_then(Value::as_u64).unwrap_or(0) as usize;
-    let content = turn.get("Content").and_then(Value::as_str).unwrap_or("");
-    content.chars().skip(begin).take(end.saturating_sub(begin)).collect()
+    let labels = array(root, "Transcript")
+        .iter()
+        .filter_map(|t| text(t, "ParticipantRole"));
+    labels
+        .filter_map(|l| participant_role(&l).map(|r| (l, r)))
+        .collect()
 }
 
 /// A streaming `UtteranceEvent`, bare or wrapped.
 fn utterance(v: &Value) -> Option<&Value> {
-    let e = v.pointer("/CallAnalyticsTranscriptResultStream/UtteranceEvent").or_else(|| v.get("UtteranceEvent"))?;
+    let e = v
+        .pointer("/CallAnalyticsTranscriptResultStream/UtteranceEvent")
+        .or_else(|| v.get("UtteranceEvent"))?;
     e.get("ParticipantRole").map(|_| e)
 }
 
@@ -180,7 +143,10 @@ fn streaming<'a>(events: impl Iterator<Item = &'a Value>) -> Result<Call, String
     let mut kept: Vec<&Value> = Vec::new();
     let mut categories: Vec<Value> = Vec::new();
     for v in events {
-        if let Some(c) = v.pointer("/CallAnalyticsTranscriptResultStream/CategoryEvent").or_else(|| v.get("CategoryEvent")) {
+        if let Some(c) = v
+            .pointer("/CallAnalyticsTranscriptResultStream/CategoryEvent")
+            .or_else(|| v.get("CategoryEvent"))
+        {
             categories.extend(array(c, "MatchedCategories").iter().cloned());
         }
         let Some(u) = utterance(v) else { continue };
@@ -203,25 +169,37 @@ fn streaming<'a>(events: impl Iterator<Item = &'a Value>) -> Result<Call, String
             if let Some(r) = role.as_deref().and_then(participant_role) {
                 stated.push((role.clone().unwrap_or_default(), r));
             }
-            let (start, end) = (u.get("BeginOffsetMillis").and_then(millis), u.get("EndOffsetMillis").and_then(millis));
+            let (start, end) = (
+                u.get("BeginOffsetMillis").and_then(millis),
+                u.get("EndOffsetMillis").and_then(millis),
+            );
             RawTurn::new(role, text(u, "Transcript").unwrap_or_default(), start, end)
         })
         .collect();
     let mut analytics = Map::new();
-    let sentiment: Vec<Value> = kept.iter().map(|u| u.get("Sentiment").cloned().unwrap_or(Value::Null)).collect();
+    let sentiment: Vec<Value> = kept
+        .iter()
+        .map(|u| u.get("Sentiment").cloned().unwrap_or(Value::Null))
+        .collect();
     analytics.insert("turn_sentiment".into(), sentiment.into());
     if !categories.is_empty() {
         analytics.insert("categories".into(), categories.into());
     }
     let metadata = Map::from_iter([("call_analytics".to_string(), Value::Object(analytics))]);
-    Ok(Call { turns, stated, metadata, ..Default::default() })
+    Ok(Call {
+        turns,
+        stated,
+        metadata,
+        ..Default::default()
+    })
 }
 
 fn pca(root: &Value) -> Result<Call, String> {
     let ca = root.get("ConversationAnalytics").unwrap_or(&Value::Null);
     let mut stated = Vec::new();
     for l in array(ca, "SpeakerLabels") {
-        let role = text(l, "DisplayText").and_then(|d| super::roles::role_of_label(&d, &Default::default()));
+        let role = text(l, "DisplayText")
+            .and_then(|d| super::roles::role_of_label(&d, &Default::default()));
         if let (Some(s), Some(r)) = (text(l, "Speaker"), role) {
             stated.push((s, r));
         }
@@ -229,15 +207,30 @@ fn pca(root: &Value) -> Result<Call, String> {
     stated.push(("IVR".into(), Speaker::System));
     let segments: Vec<&Value> = array(root, "SpeechSegments")
         .iter()
-        .filter(|s| text(s, "DisplayText").or_else(|| text(s, "OriginalText")).is_some())
+        .filter(|s| {
+            text(s, "DisplayText")
+                .or_else(|| text(s, "OriginalText"))
+                .is_some()
+        })
         .collect();
     let turns = segments
         .iter()
         .map(|s| {
             let ivr = s.get("IVRSegment").and_then(Value::as_bool) == Some(true);
-            let label = if ivr { Some("IVR".to_string()) } else { text(s, "SegmentSpeaker") };
-            let said = text(s, "DisplayText").or_else(|| text(s, "OriginalText")).unwrap_or_default();
-            RawTurn::new(label, said, s.get("SegmentStartTime").and_then(secs), s.get("SegmentEndTime").and_then(secs))
+            let label = if ivr {
+                Some("IVR".to_string())
+            } else {
+                text(s, "SegmentSpeaker")
+            };
+            let said = text(s, "DisplayText")
+                .or_else(|| text(s, "OriginalText"))
+                .unwrap_or_default();
+            RawTurn::new(
+                label,
+                said,
+                s.get("SegmentStartTime").and_then(secs),
+                s.get("SegmentEndTime").and_then(secs),
+            )
         })
         .collect();
     let mut m = Map::new();
@@ -263,12 +256,21 @@ fn pca(root: &Value) -> Result<Call, String> {
     let sentiment: Vec<Value> = segments.iter().map(|s| pca_sentiment(s).into()).collect();
     m.insert("turn_sentiment".into(), sentiment.into());
     let interrupting: Vec<usize> = (0..segments.len())
-        .filter(|&i| segments[i].get("SegmentInterruption").and_then(Value::as_bool) == Some(true))
+        .filter(|&i| {
+            segments[i]
+                .get("SegmentInterruption")
+                .and_then(Value::as_bool)
+                == Some(true)
+        })
         .collect();
     m.insert("interrupting_turns".into(), json!(interrupting));
-    let job = ca.pointer("/SourceInformation/0/TranscribeJobInfo/TranscriptionJobName").and_then(Value::as_str);
+    let job = ca
+        .pointer("/SourceInformation/0/TranscribeJobInfo/TranscriptionJobName")
+        .and_then(Value::as_str);
     Ok(Call {
-        id: text(ca, "GUID").filter(|g| g != "None").or(job.map(str::to_string)),
+        id: text(ca, "GUID")
+            .filter(|g| g != "None")
+            .or(job.map(str::to_string)),
         agent_id: text(ca, "Agent"),
         language: text(ca, "LanguageCode"),
         turns,
@@ -279,7 +281,10 @@ fn pca(root: &Value) -> Result<Call, String> {
 }
 
 fn pca_sentiment(s: &Value) -> &'static str {
-    let flag = |k| s.get(k).is_some_and(|v| v.as_bool() == Some(true) || v.as_f64().is_some_and(|x| x > 0.0));
+    let flag = |k| {
+        s.get(k)
+            .is_some_and(|v| v.as_bool() == Some(true) || v.as_f64().is_some_and(|x| x > 0.0))
+    };
     if flag("SentimentIsPositive") {
         "POSITIVE"
     } else if flag("SentimentIsNegative") {
@@ -297,7 +302,12 @@ mod tests {
     fn read(text: &str, opts: &ReadOptions) -> crate::model::Conversation {
         let input = Input::new(Path::new("call.json"), text);
         assert!(TranscribeAnalytics.sniff(&input), "not sniffed: {text}");
-        TranscribeAnalytics.read(&input, opts).unwrap().remove(0).unwrap().conversation
+        TranscribeAnalytics
+            .read(&input, opts)
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .conversation
     }
 
     const BATCH: &str = r#"{"JobName":"j1","LanguageCode":"en-US","Channel":"VOICE",
@@ -325,7 +335,13 @@ mod tests {
 
     #[test]
     fn agent_speaker_can_swap_a_wrong_channel_mapping() {
-        let c = read(BATCH, &ReadOptions { agent_speaker: Some("customer".into()), ..Default::default() });
+        let c = read(
+            BATCH,
+            &ReadOptions {
+                agent_speaker: Some("customer".into()),
+                ..Default::default()
+            },
+        );
         assert_eq!(c.turns[0].speaker, Speaker::Customer);
         assert_eq!(c.turns[1].speaker, Speaker::Agent);
     }
@@ -338,10 +354,31 @@ mod tests {
           {"CallAnalyticsTranscriptResultStream":{"UtteranceEvent":{"UtteranceId":"u2","ParticipantRole":"CUSTOMER","IsPartial":false,"Transcript":"Hi.","BeginOffsetMillis":1600,"EndOffsetMillis":1900}}}
           {"CallAnalyticsTranscriptResultStream":{"CategoryEvent":{"MatchedCategories":["greeting"]}}}"#;
         let c = read(events, &ReadOptions::default());
-        let said: Vec<_> = c.turns.iter().map(|t| (t.speaker, t.text.as_str())).collect();
-        assert_eq!(said, [(Speaker::Agent, "Thank you for calling."), (Speaker::Customer, "Hi.")]);
-        assert_eq!(c.metadata["call_analytics"]["categories"], json!(["greeting"]));
-        let as_array = format!("[{}]", events.trim().lines().map(str::trim).collect::<Vec<_>>().join(","));
+        let said: Vec<_> = c
+            .turns
+            .iter()
+            .map(|t| (t.speaker, t.text.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (Speaker::Agent, "Thank you for calling."),
+                (Speaker::Customer, "Hi.")
+            ]
+        );
+        assert_eq!(
+            c.metadata["call_analytics"]["categories"],
+            json!(["greeting"])
+        );
+        let as_array = format!(
+            "[{}]",
+            events
+                .trim()
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
         assert_eq!(read(&as_array, &ReadOptions::default()).turns.len(), 2);
     }
 
@@ -355,9 +392,18 @@ mod tests {
         let c = read(pca, &ReadOptions::default());
         assert_eq!(c.id, "call");
         assert_eq!(c.agent.id, "ag-7");
-        assert_eq!((c.turns[0].speaker, c.turns[1].speaker), (Speaker::Agent, Speaker::Customer));
-        assert_eq!(c.metadata["call_analytics"]["turn_sentiment"], json!(["POSITIVE", "NEUTRAL"]));
-        assert_eq!(c.metadata["call_analytics"]["interrupting_turns"], json!([1]));
+        assert_eq!(
+            (c.turns[0].speaker, c.turns[1].speaker),
+            (Speaker::Agent, Speaker::Customer)
+        );
+        assert_eq!(
+            c.metadata["call_analytics"]["turn_sentiment"],
+            json!(["POSITIVE", "NEUTRAL"])
+        );
+        assert_eq!(
+            c.metadata["call_analytics"]["interrupting_turns"],
+            json!([1])
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::diarize::RawTurn;
+use super::call::RawTurn;
 
 /// Seconds from a JSON value: a number, a numeric string (`"0.49"`, Transcribe), a
 /// duration string (`"1.300s"`, Google REST) or `{seconds, nanos}` (Google protobuf).
@@ -37,7 +37,9 @@ pub fn text(v: &Value, key: &str) -> Option<String> {
 
 /// The array at `key`, or an empty slice.
 pub fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// One recognised word.
@@ -52,8 +54,19 @@ pub struct Word {
 }
 
 impl Word {
-    pub fn new(text: impl Into<String>, start: Option<f64>, end: Option<f64>, label: Option<String>) -> Self {
-        Word { text: text.into(), start, end, label, attach: false }
+    pub fn new(
+        text: impl Into<String>,
+        start: Option<f64>,
+        end: Option<f64>,
+        label: Option<String>,
+    ) -> Self {
+        Word {
+            text: text.into(),
+            start,
+            end,
+            label,
+            attach: false,
+        }
     }
 }
 
@@ -63,7 +76,7 @@ const CHUNK_WORDS: usize = 80;
 
 /// Turn a word stream into turns: by speaker when words carry labels (a word without one
 /// continues the current speaker), otherwise one turn per sentence, long pause or
-/// [`CHUNK_WORDS`] words, since nothing says who spoke.
+/// `CHUNK_WORDS` words, since nothing says who spoke.
 pub fn group_words(words: &[Word]) -> Vec<RawTurn> {
     let labelled = words.iter().any(|w| w.label.is_some());
     let mut out: Vec<RawTurn> = Vec::new();
@@ -86,7 +99,10 @@ pub fn group_words(words: &[Word]) -> Vec<RawTurn> {
             }
         };
         if new_turn {
-            let label = w.label.clone().or_else(|| out.last().and_then(|l| l.label.clone()));
+            let label = w
+                .label
+                .clone()
+                .or_else(|| out.last().and_then(|l| l.label.clone()));
             out.push(RawTurn::new(label, t, w.start, w.end));
             count = 1;
         } else if let Some(last) = out.last_mut() {
@@ -103,12 +119,16 @@ pub fn group_words(words: &[Word]) -> Vec<RawTurn> {
 }
 
 fn ends_sentence(s: &str) -> bool {
-    s.trim_end_matches(['"', '\'', ')', '\u{201d}']).ends_with(['.', '?', '!', '\u{2026}', '\u{3002}'])
+    s.trim_end_matches(['"', '\'', ')', '\u{201d}'])
+        .ends_with(['.', '?', '!', '\u{2026}', '\u{3002}'])
 }
 
 /// A whole transcript text without times or speakers, one turn per sentence.
 pub fn sentences(text: &str) -> Vec<RawTurn> {
-    let words: Vec<Word> = text.split_whitespace().map(|w| Word::new(w, None, None, None)).collect();
+    let words: Vec<Word> = text
+        .split_whitespace()
+        .map(|w| Word::new(w, None, None, None))
+        .collect();
     group_words(&words)
 }
 
@@ -124,7 +144,11 @@ pub fn interleave(channels: Vec<Vec<Word>>) -> Vec<Word> {
             }
         }
     }
-    units.sort_by(|a, b| a[0].start.unwrap_or(0.0).total_cmp(&b[0].start.unwrap_or(0.0)));
+    units.sort_by(|a, b| {
+        a[0].start
+            .unwrap_or(0.0)
+            .total_cmp(&b[0].start.unwrap_or(0.0))
+    });
     units.into_iter().flatten().collect()
 }
 
@@ -136,7 +160,7 @@ pub fn lenient_json(text: &str) -> Option<Value> {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if in_string {
-            in_string = !(c == '"' && !escaped);
+            in_string = c != '"' || escaped;
             escaped = c == '\\' && !escaped;
         } else if c == '"' {
             in_string = true;
@@ -148,7 +172,10 @@ pub fn lenient_json(text: &str) -> Option<Value> {
         }
         cleaned.push(c);
     }
-    serde_json::Deserializer::from_str(&cleaned).into_iter::<Value>().next()?.ok()
+    serde_json::Deserializer::from_str(&cleaned)
+        .into_iter::<Value>()
+        .next()?
+        .ok()
 }
 
 #[cfg(test)]
@@ -160,7 +187,10 @@ mod tests {
     fn times_in_every_vendor_shape() {
         assert_eq!(secs(&json!("0.49")), Some(0.49));
         assert_eq!(secs(&json!("1.300s")), Some(1.3));
-        assert_eq!(secs(&json!({"seconds": "2", "nanos": 500000000})), Some(2.5));
+        assert_eq!(
+            secs(&json!({"seconds": "2", "nanos": 500000000})),
+            Some(2.5)
+        );
         assert_eq!(secs(&json!({"nanos": 300000000})), Some(0.3));
         assert_eq!(secs(&json!(3)), Some(3.0));
         assert_eq!(millis(&json!(1500)), Some(1.5));
@@ -180,15 +210,24 @@ mod tests {
         let turns = group_words(&words);
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[0].text, "Hi.");
-        assert_eq!((turns[1].text.as_str(), turns[1].label.as_deref()), ("Hello there", Some("spk_1")));
+        assert_eq!(
+            (turns[1].text.as_str(), turns[1].label.as_deref()),
+            ("Hello there", Some("spk_1"))
+        );
         assert_eq!(turns[1].end, Some(0.9));
     }
 
     #[test]
     fn unlabelled_words_split_at_sentences_and_pauses() {
         let turns = sentences("Yeah. As much as it is. Fine");
-        assert_eq!(turns.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["Yeah.", "As much as it is.", "Fine"]);
-        let words = vec![Word::new("a", Some(0.0), Some(0.5), None), Word::new("b", Some(3.0), Some(3.5), None)];
+        assert_eq!(
+            turns.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+            ["Yeah.", "As much as it is.", "Fine"]
+        );
+        let words = vec![
+            Word::new("a", Some(0.0), Some(0.5), None),
+            Word::new("b", Some(3.0), Some(3.5), None),
+        ];
         assert_eq!(group_words(&words).len(), 2);
     }
 
