@@ -16,6 +16,7 @@ use crate::model::Conversation;
 pub mod call;
 pub mod call_analytics;
 pub mod contact_lens_call;
+pub mod deepgram;
 pub mod diarize;
 pub mod greeting;
 pub mod native;
@@ -114,6 +115,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &contact_lens_call::ContactLensCall,
     &transcribe_analytics::TranscribeAnalytics,
     &transcribe::Transcribe,
+    &deepgram::Deepgram,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
