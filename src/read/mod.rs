@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod assemblyai;
 pub mod call;
 pub mod call_analytics;
 pub mod contact_lens_call;
@@ -116,6 +117,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &transcribe_analytics::TranscribeAnalytics,
     &transcribe::Transcribe,
     &deepgram::Deepgram,
+    &assemblyai::AssemblyAi,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
