@@ -19,6 +19,7 @@ pub mod call_analytics;
 pub mod contact_lens_call;
 pub mod deepgram;
 pub mod diarize;
+pub mod google_stt;
 pub mod greeting;
 pub mod native;
 pub mod roles;
@@ -118,6 +119,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &transcribe::Transcribe,
     &deepgram::Deepgram,
     &assemblyai::AssemblyAi,
+    &google_stt::GoogleStt,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
