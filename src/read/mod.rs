@@ -25,6 +25,7 @@ pub mod native;
 pub mod roles;
 pub mod transcribe;
 pub mod transcribe_analytics;
+pub mod whisper;
 pub mod words;
 
 /// Options that tell readers what the export itself cannot say.
@@ -120,6 +121,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &deepgram::Deepgram,
     &assemblyai::AssemblyAi,
     &google_stt::GoogleStt,
+    &whisper::Whisper,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
