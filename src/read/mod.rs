@@ -17,6 +17,7 @@ pub mod assemblyai;
 pub mod call;
 pub mod call_analytics;
 pub mod contact_lens_call;
+pub mod cues;
 pub mod deepgram;
 pub mod diarize;
 pub mod google_stt;
@@ -25,6 +26,7 @@ pub mod native;
 pub mod roles;
 pub mod transcribe;
 pub mod transcribe_analytics;
+pub mod webvtt;
 pub mod whisper;
 pub mod words;
 
@@ -122,6 +124,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &assemblyai::AssemblyAi,
     &google_stt::GoogleStt,
     &whisper::Whisper,
+    &webvtt::WebVtt,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
