@@ -24,6 +24,7 @@ pub mod google_stt;
 pub mod greeting;
 pub mod native;
 pub mod roles;
+pub mod srt;
 pub mod transcribe;
 pub mod transcribe_analytics;
 pub mod webvtt;
@@ -125,6 +126,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &google_stt::GoogleStt,
     &whisper::Whisper,
     &webvtt::WebVtt,
+    &srt::Srt,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
