@@ -266,6 +266,8 @@ mod tests {
             (c.agent.id.as_str(), c.agent.name.as_deref()),
             ("unknown", None)
         );
+        let (_, c) = build(vec![t("Speaker B", "Thank you.")], &Default::default());
+        assert_eq!(c.agent.id, "unknown");
     }
 
     #[test]

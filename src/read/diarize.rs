@@ -94,13 +94,14 @@ pub fn assign_roles(turns: &[RawTurn], stated: &[(String, Speaker)], opts: &Read
 }
 
 /// Does the `--agent-speaker` value `wanted` name `label`? Case-insensitive; `1`, `spk_1`,
-/// `speaker 1` and `SPEAKER_01` name the same speaker, `ch_1`/`channel 1` the same channel.
+/// `speaker 1` and `SPEAKER_01` name the same speaker, `B` and `Speaker B` too, and
+/// `ch_1`/`channel 1` the same channel.
 pub fn label_matches(wanted: &str, label: &str) -> bool {
     let (w, l) = (wanted.trim(), label.trim());
     if w.eq_ignore_ascii_case(l) {
         return true;
     }
-    match (numbered(w), numbered(l)) {
+    match (generic(w), generic(l)) {
         (Some((wk, wn)), Some((lk, ln))) => {
             wn == ln && (wk == lk || wk == Kind::Bare || lk == Kind::Bare)
         }
@@ -115,26 +116,32 @@ enum Kind {
     Channel,
 }
 
-fn numbered(s: &str) -> Option<(Kind, u64)> {
-    static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(spk|speaker|spkr|s|ch|chan|channel)?[ _-]?(\d{1,6})$").unwrap()
+/// A machine label (`spk_0`, `SPEAKER_01`, `Speaker B`, `ch_1`, `2`, `A`): its kind and
+/// its number or letter (numbers compared by value).
+fn generic(s: &str) -> Option<(Kind, String)> {
+    static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(spk|speaker|spkr|ch|chan|channel)?[ _-]?(\d{1,6}|[a-z])$").unwrap()
     });
-    let c = NUMBERED.captures(s)?;
+    let c = GENERIC.captures(s)?;
     let kind = match c.get(1).map(|m| m.as_str().to_ascii_lowercase()) {
         None => Kind::Bare,
         Some(p) if p.starts_with('c') => Kind::Channel,
         Some(_) => Kind::Speaker,
     };
-    Some((kind, c[2].parse().ok()?))
+    let id = match c[2].parse::<u64>() {
+        Ok(n) => n.to_string(),
+        Err(_) => c[2].to_ascii_uppercase(),
+    };
+    Some((kind, id))
 }
 
-/// A label that is a person's name rather than `spk_0`, `A`, `ch_1` or a role word.
+/// A label that is a person's name rather than `spk_0`, `Speaker A`, `ch_1` or a role word.
 pub fn is_person_name(label: &str, opts: &ReadOptions) -> bool {
     let l = label.trim();
     let shouted = l.is_ascii() && !l.chars().any(|c| c.is_ascii_lowercase());
     l.chars().count() > 1
         && !shouted
-        && numbered(l).is_none()
+        && generic(l).is_none()
         && roles::role_of_label(l, opts).is_none()
 }
 
@@ -238,5 +245,9 @@ mod tests {
         assert!(label_matches("channel 0", "ch_0"));
         assert!(!label_matches("ch_0", "spk_0"));
         assert!(!label_matches("spk_1", "spk_10"));
+        assert!(label_matches("B", "Speaker B"));
+        assert!(label_matches("speaker_b", "Speaker B"));
+        assert!(!label_matches("A", "Speaker B"));
+        assert!(!label_matches("Ann", "Anna"));
     }
 }
