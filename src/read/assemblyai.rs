@@ -39,6 +39,12 @@ impl Format for AssemblyAi {
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
         let root = input.json().ok_or("not JSON")?;
+        if !["utterances", "words", "text"]
+            .iter()
+            .any(|k| root.get(k).is_some())
+        {
+            return Err("no `utterances`, `words` or `text`".into());
+        }
         let multichannel = matches!(root.get("multichannel"), Some(Value::Bool(true)))
             || root.get("multichannel").and_then(Value::as_str) == Some("True");
         let label = |v: &Value| {

@@ -67,6 +67,9 @@ impl Format for ContactLensCall {
                 &lenient
             }
         };
+        if !root.get("Transcript").is_some_and(Value::is_array) {
+            return Err("no `Transcript` array".into());
+        }
         let mut stated = Vec::new();
         for p in array(root, "Participants") {
             let (id, role) = (text(p, "ParticipantId"), text(p, "ParticipantRole"));

@@ -45,8 +45,16 @@ impl Format for Srt {
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
         let (cues, errors) = cues::scan(input.text, |_| false);
-        if cues.is_empty() && errors.is_empty() {
-            return Err("no subtitle cues".into());
+        if cues.is_empty() {
+            let timing = errors.iter().find(|e| e.reason.starts_with("cue skipped"));
+            return Err(match timing {
+                Some(e) => format!(
+                    "no readable cue; line {}: {}",
+                    e.line.unwrap_or(0),
+                    e.reason
+                ),
+                None => "no `start --> end` timing line".into(),
+            });
         }
         let mut turns: Vec<RawTurn> = cues
             .iter()
@@ -126,6 +134,16 @@ mod tests {
         let err = out[1].as_ref().unwrap_err();
         assert_eq!(err.line, Some(6));
         assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn text_without_cues_is_not_srt() {
+        let input = Input::new(Path::new("notes.srt"), "just\nsome text\n");
+        assert!(
+            Srt.read(&input, &ReadOptions::default())
+                .unwrap_err()
+                .contains("timing line")
+        );
     }
 
     #[test]

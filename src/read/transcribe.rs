@@ -50,6 +50,12 @@ impl Format for Transcribe {
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
         let root = input.json().ok_or("not JSON")?;
         let results = root.get("results").ok_or("no `results`")?;
+        if !["items", "transcripts", "audio_segments", "channel_labels"]
+            .iter()
+            .any(|k| results.get(k).is_some())
+        {
+            return Err("`results` has no `items` or `transcripts`".into());
+        }
         let turns = if !array(results, "audio_segments").is_empty() {
             audio_segments(results)
         } else if let Some(channels) = results.get("channel_labels") {

@@ -43,6 +43,12 @@ impl Format for Whisper {
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
         let root = input.json().ok_or("not JSON")?;
+        if !root
+            .get("segments")
+            .is_some_and(serde_json::Value::is_array)
+        {
+            return Err("no `segments` array".into());
+        }
         let turns = array(root, "segments")
             .iter()
             .map(|s| {
