@@ -60,9 +60,11 @@ pub fn scan(text: &str, mut skip: impl FnMut(&str) -> bool) -> (Vec<Cue>, Vec<Re
             in_block = true;
             skipping = skip(line);
         }
-        if skipping {
+        // Header, NOTE and STYLE text cannot hold `-->`: a cue started without a blank line.
+        if skipping && !line.contains("-->") {
             continue;
         }
+        skipping = false;
         if line.contains("-->") {
             cues.extend(cue.take());
             loose.clear();

@@ -174,6 +174,15 @@ mod tests {
     }
 
     #[test]
+    fn a_cue_right_under_the_header_is_kept() {
+        let out = read(
+            "WEBVTT\n00:01.000 --> 00:02.000\n<v Ann>Hi.\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!(out[0].as_ref().unwrap().conversation.turns[0].text, "Hi.");
+    }
+
+    #[test]
     fn agent_speaker_names_a_voice() {
         let opts = ReadOptions {
             agent_speaker: Some("Jana Nováková (Guest)".into()),
