@@ -26,10 +26,9 @@ static GREETINGS: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
         r"calling (from|on behalf of)",
         r"this is \w+ (from|with|at) ",
         r"(this is|it's) \S+( \S+)? speaking",
-        r"(customer|technical|tech) (service|support|care)",
         // cs
         r"děkuj(i|eme),? (že jste|za) (zavolal|zavolání|hovor|váš hovor)",
-        r"(jak|s čím|čím) vám (mohu|můžu|můžeme|mohu) pomoc",
+        r"(jak|s čím|čím) vám (mohu|můžu|můžeme) pomoc",
         r"u telefonu",
         r"vítejte",
         // pl
@@ -54,6 +53,7 @@ static GREETINGS: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
         r"my name is",
         r"this is \w+",
         r"good (morning|afternoon|evening)",
+        r"(customer|technical|tech) (service|support|care)",
         r"^(hello|hi)\b",
         r"dobrý den",
         r"jmenuj(i|u) se",
