@@ -5,3 +5,4 @@ mod checklists;
 mod cli;
 mod common;
 mod conversations;
+mod formats_calls;

@@ -13,8 +13,23 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod assemblyai;
+pub mod call;
+pub mod call_analytics;
+pub mod contact_lens_call;
+pub mod cues;
+pub mod deepgram;
+pub mod diarize;
+pub mod google_stt;
+pub mod greeting;
 pub mod native;
 pub mod roles;
+pub mod srt;
+pub mod transcribe;
+pub mod transcribe_analytics;
+pub mod webvtt;
+pub mod whisper;
+pub mod words;
 
 /// Options that tell readers what the export itself cannot say.
 #[derive(Debug, Clone, Default)]
@@ -119,6 +134,15 @@ pub trait Format: Sync {
 /// that several formats would accept goes to the one that understands it best.
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
+    &contact_lens_call::ContactLensCall,
+    &transcribe_analytics::TranscribeAnalytics,
+    &transcribe::Transcribe,
+    &deepgram::Deepgram,
+    &assemblyai::AssemblyAi,
+    &google_stt::GoogleStt,
+    &whisper::Whisper,
+    &webvtt::WebVtt,
+    &srt::Srt,
     // -- chat and ticket exports --
     // -- email --
     &native::Native,
