@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod email;
 pub mod native;
 pub mod roles;
 
