@@ -106,6 +106,8 @@ pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
     // -- chat and ticket exports --
     // -- email --
+    &email::mbox::Mbox,
+    &email::eml::Eml,
     &native::Native,
 ];
 
