@@ -1,1 +1,1 @@
-
+mod formats_email;
