@@ -5,11 +5,12 @@
 //! * quote containers are dropped whole and replaced by a `>` line, so that the attribution
 //!   above them ("On … wrote:") is recognised and removed by [`super::quotes`]:
 //!   `<blockquote>` (Gmail, Apple Mail, Thunderbird, Yandex, mail.ru), `class="gmail_quote"`,
-//!   `yahoo_quoted`, `moz-cite-prefix`, `protonmail_quote`;
+//!   `yahoo_quoted`, `moz-cite-prefix`, `protonmail_quote`, Zoho's `zmail_extra`;
 //! * markers after which everything is history end the text: Outlook's `divRplyFwdMsg` /
-//!   `appendonsend`, the `border-top:solid #E1E1E1` (or `#B5C4DF`) header box of Outlook
-//!   desktop, Windows Mail's grey top border, `OLK_SRC_BODY_SECTION` (Outlook for Mac),
-//!   Hotmail's `<hr id="stopSpelling">`;
+//!   `appendonsend`, the new Outlook's `mail-editor-reference-message-container`, the
+//!   `border-top:solid #E1E1E1` (or `#B5C4DF`) header box of Outlook desktop, Windows Mail's
+//!   grey top border, `OLK_SRC_BODY_SECTION` (Outlook for Mac), Hotmail's
+//!   `<hr id="stopSpelling">`, Spark's `messageReplySection`;
 //! * `<head>`, `<style>`, `<script>`, `<title>` and comments are skipped; block elements
 //!   and `<br>` become line breaks; entities are decoded with mail-parser's table.
 
@@ -187,6 +188,7 @@ impl Tag {
                 "yahoo_quoted",
                 "moz-cite-prefix",
                 "protonmail_quote",
+                "zmail_extra",
             ]
             .iter()
             .any(|c| self.attrs.contains(c))
@@ -197,6 +199,8 @@ impl Tag {
         a.contains("divrplyfwdmsg")
             || a.contains("id=\"appendonsend\"")
             || a.contains("olk_src_body_section")
+            || a.contains("mail-editor-reference-message-container")
+            || a.contains("name=\"messagereplysection\"")
             || (self.name == "hr" && a.contains("stopspelling"))
             || a.contains("border-top:solid#e1e1e1")
             || a.contains("border-top:solid#b5c4df")

@@ -299,4 +299,42 @@ mod tests {
             .collect();
         assert_eq!(turns, [2, 1]);
     }
+
+    #[test]
+    fn gmail_thread_ids_join_messages() {
+        let with_thrid =
+            |m: String, t: &str| m.replacen("\nFrom: ", &format!("\nX-GM-THRID: {t}\nFrom: "), 1);
+        let text = [
+            with_thrid(
+                msg(
+                    "jan@mail.example",
+                    "help@acme.example",
+                    "1@m",
+                    "",
+                    "Tue, 5 Mar 2024 09:00:00 +0000",
+                    "Broken",
+                    "It broke.",
+                ),
+                "177",
+            ),
+            with_thrid(
+                msg(
+                    "help@acme.example",
+                    "jan@mail.example",
+                    "2@a",
+                    "",
+                    "Tue, 5 Mar 2024 10:00:00 +0000",
+                    "Your ticket",
+                    "Sorry!",
+                ),
+                "177",
+            ),
+        ]
+        .concat();
+        let input = Input::new(Path::new("takeout.mbox"), &text);
+        assert!(Mbox.sniff(&input));
+        let out = Mbox.read(&input, &ReadOptions::default()).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].as_ref().unwrap().conversation.turns.len(), 2);
+    }
 }

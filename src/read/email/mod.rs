@@ -38,6 +38,8 @@ pub struct Mail {
     pub parents: Vec<String>,
     /// The first References id: the root of the thread, even when it is not in the file.
     pub root_reference: Option<String>,
+    /// The mailbox's own thread id (Gmail's `X-GM-THRID`), when it has one.
+    pub thread_key: Option<String>,
     pub subject: Option<String>,
     /// The subject without `Re:`/`Fwd:`/`AW:`/`Odp:`/`Vá:`... prefixes, lowercased.
     pub base_subject: Option<String>,
@@ -116,6 +118,10 @@ pub fn parse_mail(raw: &[u8], line: u64) -> Result<Mail, String> {
             .message_id()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
+        thread_key: msg
+            .header_raw("X-GM-THRID")
+            .map(|v| format!("x-gm-thrid:{}", v.trim()))
+            .filter(|k| k.len() > "x-gm-thrid:".len()),
         root_reference: references.first().cloned(),
         parents,
         subject,

@@ -1,7 +1,7 @@
 //! Threads of messages, who in them is the agent, and the conversations they become.
 //!
 //! Threading: messages are joined through `Message-ID`, `In-Reply-To` and `References`
-//! (replies to the same missing message land together too). A message with none of those
+//! (replies to the same missing message land together too), and Gmail's `X-GM-THRID`. A message with none of those
 //! headers whose subject says it is a reply ("Re:", "AW:", "Odp:", "Vá:", "Fwd:"...) joins
 //! the latest earlier message with the same base subject that it was sent to or from the
 //! sender of, so replies to two customers who both wrote "Order status" to the same support
@@ -38,7 +38,7 @@ pub fn group(mails: Vec<Mail>) -> Vec<Vec<Mail>> {
 fn link(mails: &[Mail], sets: &mut Sets) {
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (i, m) in mails.iter().enumerate() {
-        for id in m.message_id.iter().chain(&m.parents) {
+        for id in m.message_id.iter().chain(&m.parents).chain(&m.thread_key) {
             let node = *by_id.entry(id.as_str()).or_insert_with(|| sets.add());
             sets.union(i, node);
         }
