@@ -337,4 +337,39 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].as_ref().unwrap().conversation.turns.len(), 2);
     }
+
+    #[test]
+    fn crlf_mailboxes_split_the_same() {
+        let text = [
+            msg(
+                "jan@mail.example",
+                "help@acme.example",
+                "1@m",
+                "",
+                "Tue, 5 Mar 2024 09:00:00 +0000",
+                "Hi",
+                "Hello.",
+            ),
+            msg(
+                "eva@post.example",
+                "help@acme.example",
+                "2@p",
+                "",
+                "Tue, 5 Mar 2024 10:00:00 +0000",
+                "Hi",
+                "Hey.",
+            ),
+        ]
+        .concat()
+        .replace('\n', "\r\n");
+        let out = Mbox
+            .read(
+                &Input::new(Path::new("b.mbox"), &text),
+                &ReadOptions::default(),
+            )
+            .unwrap();
+        let lines: Vec<_> = out.iter().map(|r| r.as_ref().unwrap().line).collect();
+        assert_eq!(lines, [Some(1), Some(10)]);
+        assert_eq!(out[1].as_ref().unwrap().conversation.turns[0].text, "Hey.");
+    }
 }

@@ -9,8 +9,9 @@
 //!
 //! Roles, when no support address is given: support mailboxes (`support@`, `help@`,
 //! `service@`, `care@`, `info@`, `noreply@`...) and the domains that answer threads started
-//! by other domains more often than they start threads themselves are the agent; the first
-//! other sender of a thread is the customer. In a thread with no such sender, every sender
+//! by other domains at least as often as they start threads themselves are the agent (but
+//! not a domain that only ever answered such a domain: that is a customer replying to the
+//! team's own outbound mail); the first other sender of a thread is the customer. In a thread with no such sender, every sender
 //! but the first is taken as the agent.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -142,7 +143,7 @@ impl Roles {
         }
         let candidates: HashSet<&str> = answered
             .iter()
-            .filter(|(d, a)| a.len() > started.get(*d).copied().unwrap_or(0))
+            .filter(|(d, a)| a.len() >= started.get(*d).copied().unwrap_or(0))
             .map(|(d, _)| *d)
             .collect();
         // A customer answering the support team's own outbound thread is not the team: keep
@@ -279,4 +280,105 @@ pub fn conversation(
     };
     conversation.validate()?;
     Ok(conversation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(from: &str, to: &str, id: &str, parent: &str, minute: i64) -> Mail {
+        Mail {
+            from: from.into(),
+            from_name: None,
+            recipients: vec![to.into()],
+            date: Some(jiff::Timestamp::from_second(1_709_542_800 + minute * 60).unwrap()),
+            message_id: Some(id.into()),
+            parents: if parent.is_empty() {
+                vec![]
+            } else {
+                vec![parent.into()]
+            },
+            root_reference: None,
+            thread_key: None,
+            subject: None,
+            base_subject: None,
+            subject_is_reply: false,
+            automatic: false,
+            text: "text".into(),
+            line: minute as u64,
+        }
+    }
+
+    #[test]
+    fn support_addresses_match_addresses_and_domains() {
+        let opts = ReadOptions {
+            support_addresses: vec![
+                "Anna@Acme.example".into(),
+                "@help.example".into(),
+                "care.example".into(),
+            ],
+            ..Default::default()
+        };
+        let roles = Roles::new(&opts, &[]);
+        assert!(!roles.inferred());
+        for a in [
+            "anna@acme.example",
+            "x@help.example",
+            "x@eu.help.example",
+            "y@care.example",
+        ] {
+            assert!(roles.is_support(a), "{a}");
+        }
+        for a in [
+            "bob@acme.example",
+            "x@nothelp.example",
+            "support@gmail.example",
+        ] {
+            assert!(!roles.is_support(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn answering_domains_are_inferred_but_not_customers_answering_them() {
+        let threads = group(vec![
+            mail("jan@mail.example", "orders@acme.example", "1", "", 0),
+            mail("anna@acme.example", "jan@mail.example", "2", "1", 5),
+            mail("jan@mail.example", "anna@acme.example", "3", "2", 9),
+            // An outbound thread the team started, answered by a customer.
+            mail("anna@acme.example", "eva@post.example", "4", "", 20),
+            mail("eva@post.example", "anna@acme.example", "5", "4", 30),
+        ]);
+        assert_eq!(threads.len(), 2);
+        let roles = Roles::new(&ReadOptions::default(), &threads);
+        assert!(roles.is_support("anna@acme.example"));
+        assert!(
+            roles.is_support("info@mail.example"),
+            "support mailboxes are always the team"
+        );
+        assert!(!roles.is_support("jan@mail.example"));
+        assert!(!roles.is_support("eva@post.example"));
+        let c = conversation("1".into(), &threads[0], &roles, None).unwrap();
+        let speakers: Vec<_> = c.turns.iter().map(|t| t.speaker).collect();
+        assert_eq!(
+            speakers,
+            [Speaker::Customer, Speaker::Agent, Speaker::Customer]
+        );
+        assert_eq!(c.metadata["agent_inferred"], true);
+    }
+
+    #[test]
+    fn without_any_team_sender_the_first_sender_is_the_customer() {
+        let threads = group(vec![
+            mail("jan@mail.example", "bob@shop.example", "1", "", 0),
+            mail("bob@shop.example", "jan@mail.example", "2", "1", 5),
+        ]);
+        let roles = Roles {
+            given: vec![],
+            domains: HashSet::new(),
+        };
+        let c = conversation("1".into(), &threads[0], &roles, None).unwrap();
+        assert_eq!(c.agent.id, "bob@shop.example");
+        assert_eq!(c.customer.unwrap().id, "jan@mail.example");
+        assert_eq!(c.turns[1].speaker, Speaker::Agent);
+    }
 }
