@@ -6,3 +6,4 @@ mod cli;
 mod common;
 mod conversations;
 mod formats_calls;
+mod formats_email;

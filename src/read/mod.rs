@@ -22,6 +22,7 @@ pub mod deepgram;
 pub mod diarize;
 pub mod google_stt;
 pub mod greeting;
+pub mod email;
 pub mod native;
 pub mod roles;
 pub mod srt;
@@ -145,6 +146,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &srt::Srt,
     // -- chat and ticket exports --
     // -- email --
+    &email::mbox::Mbox,
+    &email::eml::Eml,
     &native::Native,
 ];
 
