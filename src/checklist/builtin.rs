@@ -3,10 +3,16 @@
 use super::{Checklist, ChecklistError, load_str};
 
 /// (file name, TOML) of every shipped checklist; English first, as the default.
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "default.en.toml",
-    include_str!("../../checklists/default.en.toml"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "default.en.toml",
+        include_str!("../../checklists/default.en.toml"),
+    ),
+    (
+        "default.pl.toml",
+        include_str!("../../checklists/default.pl.toml"),
+    ),
+];
 
 /// Load every built-in checklist.
 pub fn load_all() -> Result<Vec<Checklist>, Vec<ChecklistError>> {
