@@ -13,8 +13,10 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub(crate) mod chat_util;
 pub mod native;
 pub mod roles;
+pub mod zendesk;
 
 /// Options that tell readers what the export itself cannot say.
 #[derive(Debug, Clone, Default)]
@@ -104,6 +106,7 @@ pub trait Format: Sync {
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
     // -- chat and ticket exports --
+    &zendesk::Zendesk,
     // -- email --
     &native::Native,
 ];
