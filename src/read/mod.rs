@@ -14,8 +14,11 @@ use std::path::Path;
 use crate::model::Conversation;
 
 pub(crate) mod chat_util;
+pub(crate) mod chat_util;
+pub mod intercom;
 pub mod native;
 pub mod roles;
+pub mod zendesk;
 pub mod zendesk;
 
 /// Options that tell readers what the export itself cannot say.
@@ -106,6 +109,8 @@ pub trait Format: Sync {
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
     // -- chat and ticket exports --
+    &zendesk::Zendesk,
+    &intercom::Intercom,
     &zendesk::Zendesk,
     // -- email --
     &native::Native,
