@@ -16,8 +16,12 @@ use crate::model::Conversation;
 pub(crate) mod chat_util;
 pub(crate) mod chat_util;
 pub mod intercom;
+pub(crate) mod chat_util;
+pub mod freshdesk;
+pub mod intercom;
 pub mod native;
 pub mod roles;
+pub mod zendesk;
 pub mod zendesk;
 pub mod zendesk;
 
@@ -109,6 +113,9 @@ pub trait Format: Sync {
 pub static FORMATS: &[&dyn Format] = &[
     // -- call transcriptions --
     // -- chat and ticket exports --
+    &zendesk::Zendesk,
+    &intercom::Intercom,
+    &freshdesk::Freshdesk,
     &zendesk::Zendesk,
     &intercom::Intercom,
     &zendesk::Zendesk,
