@@ -14,15 +14,11 @@ use std::path::Path;
 use crate::model::Conversation;
 
 pub(crate) mod chat_util;
-pub(crate) mod chat_util;
-pub mod intercom;
-pub(crate) mod chat_util;
 pub mod freshdesk;
 pub mod intercom;
 pub mod native;
 pub mod roles;
-pub mod zendesk;
-pub mod zendesk;
+pub mod twilio;
 pub mod zendesk;
 
 /// Options that tell readers what the export itself cannot say.
@@ -116,9 +112,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &zendesk::Zendesk,
     &intercom::Intercom,
     &freshdesk::Freshdesk,
-    &zendesk::Zendesk,
-    &intercom::Intercom,
-    &zendesk::Zendesk,
+    &twilio::Twilio,
     // -- email --
     &native::Native,
 ];
