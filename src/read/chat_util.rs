@@ -1,7 +1,8 @@
 //! Helpers shared by the chat and ticket export readers: ids and times from loosely typed
-//! JSON, HTML bodies to plain text, the agent id fallback chain, and guessing which of two
-//! unnamed speakers is the agent. Not a format itself.
+//! JSON, the agent id fallback chain, and guessing which of two unnamed speakers is the agent.
+//! Not a format itself.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use jiff::Timestamp;
@@ -9,7 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::{Input, ReadOptions, Record, RecordError, RecordResult};
-use crate::model::{Conversation, Party};
+use crate::model::{Conversation, Party, Speaker};
 
 /// An id that exports give as a string or a number; `None` for null, empty or zero.
 pub(crate) fn id_of(v: Option<&Value>) -> Option<String> {
@@ -110,142 +111,6 @@ pub(crate) fn clock_seconds(s: &str) -> Option<f64> {
     Some(total)
 }
 
-/// HTML to plain text: tags dropped (block tags become line breaks), `script`/`style`
-/// contents and comments dropped, entities decoded, whitespace collapsed, empty lines removed.
-pub(crate) fn strip_html(html: &str) -> String {
-    let mut raw = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        raw.push_str(&rest[..lt]);
-        let after = &rest[lt + 1..];
-        if let Some(c) = after.strip_prefix("!--") {
-            rest = c.find("-->").map_or("", |e| &c[e + 3..]);
-            continue;
-        }
-        let starts_tag =
-            after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
-        let Some(gt) = after.find('>').filter(|_| starts_tag) else {
-            raw.push('<');
-            rest = after;
-            continue;
-        };
-        let tag = &after[..gt];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        rest = &after[gt + 1..];
-        if !tag.starts_with('/') && (name == "script" || name == "style") {
-            let close = format!("</{name}");
-            rest = rest.to_ascii_lowercase().find(&close).map_or("", |i| {
-                let r = &rest[i..];
-                r.find('>').map_or("", |g| &r[g + 1..])
-            });
-            continue;
-        }
-        const BLOCK: &[&str] = &[
-            "p",
-            "div",
-            "br",
-            "li",
-            "ul",
-            "ol",
-            "tr",
-            "table",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "blockquote",
-            "hr",
-            "pre",
-            "section",
-            "article",
-            "header",
-            "footer",
-        ];
-        if BLOCK.contains(&name.as_str()) {
-            raw.push('\n');
-        } else if name == "td" || name == "th" {
-            raw.push(' ');
-        }
-    }
-    raw.push_str(rest);
-    let text = decode_entities(&raw.replace(['\r', '\t'], " "));
-    let mut out = String::with_capacity(text.len());
-    for line in text.split('\n') {
-        let words: Vec<&str> = line
-            .split([' ', '\u{a0}'])
-            .filter(|w| !w.is_empty())
-            .collect();
-        if !words.is_empty() {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&words.join(" "));
-        }
-    }
-    out
-}
-
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| entity(&after[..e]));
-        match (end, decoded) {
-            (Some(e), Some(c)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "euro" => '€',
-        "pound" => '£',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        _ => return None,
-    })
-}
-
 /// The agent id taken from the file name by `--agent-from-filename`, if it matches.
 pub(crate) fn agent_from_filename(input: &Input, opts: &ReadOptions) -> Option<String> {
     let re = opts.agent_from_filename.as_ref()?;
@@ -281,17 +146,41 @@ pub(crate) fn is_redacted(name: &str) -> bool {
         || n.chars().all(|c| c == '*' || c == '#')
 }
 
-static COMPANY_GREETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:thanks?(?: you)? for (?:calling|contacting|reaching|choosing|chatting|your patience)|welcome to|you(?:'ve| have) reached|how (?:can|may|could) i (?:help|assist)|(?:this is|my name is|i am|i'm) \w+(?: \w+)? (?:from|at|with|of) |customer (?:service|support|care)|support team)",
-    )
+static GENERIC_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:speaker|spk|spkr)[ _-]?\d+$").unwrap());
+
+/// A numbered diarisation label (`Speaker 1`, `spk_0`): neither a role nor a person.
+pub(crate) fn is_generic_label(label: &str) -> bool {
+    GENERIC_LABEL.is_match(label.trim())
+}
+
+/// Phrases an agent answers for a company with; customers rarely say them.
+static STRONG_GREETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:thanks?(?: you)? for (?:calling|contacting|reaching out to|choosing|chatting with)",
+        r"|welcome to|you(?:'ve| have) reached|how (?:can|may|could) (?:i|we) (?:help|assist))",
+    ))
     .unwrap()
 });
 
-/// Does this text sound like someone answering for a company ("thank you for calling",
-/// "this is Jane from Example Corp", "how may I help you")?
-pub(crate) fn greets_for_company(text: &str) -> bool {
-    COMPANY_GREETING.is_match(text)
+/// Weaker hints: introductions and team names customers also use ("this is Tom from Acme").
+static WEAK_GREETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:(?:this is|my name is|i am|i'm) \w+(?: \w+)? (?:from|at|with) ",
+        r"|(?:customer|technical) (?:service|support|care)|support team|thanks? (?:you )?for your patience)",
+    ))
+    .unwrap()
+});
+
+/// How strongly a message sounds like someone answering for a company: 3 for "thank you
+/// for calling", "how may I help you", "welcome to…"; 1 for an introduction "this is Jane
+/// from…" or a team name; else 0.
+pub(crate) fn greeting_score(text: &str) -> u32 {
+    if STRONG_GREETING.is_match(text) {
+        3
+    } else {
+        u32::from(WEAK_GREETING.is_match(text))
+    }
 }
 
 /// What to assume when no speaker greets for a company.
@@ -304,70 +193,122 @@ pub(crate) enum FirstSpeaker {
 }
 
 /// Among speakers whose role nothing said, pick the agent: the one whose first three turns
-/// greet for a company (earliest wins), else by who speaks first. `turns` are
-/// `(speaker, text)` in order; only speakers in `candidates` are considered.
+/// score highest by [`greeting_score`]; on a tie or when nobody greets, by who speaks first.
+/// `turns` are `(speaker, text)` in order; only speakers in `candidates` are considered.
 pub(crate) fn infer_agent<'a>(
     turns: impl IntoIterator<Item = (&'a str, &'a str)>,
     candidates: &[&str],
     first: FirstSpeaker,
 ) -> Option<String> {
-    let mut order: Vec<&str> = Vec::new();
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    for (who, text) in turns {
-        if !candidates.contains(&who) {
-            continue;
-        }
-        if !order.contains(&who) {
-            order.push(who);
-        }
-        let n = match seen.iter_mut().find(|(w, _)| *w == who) {
-            Some((_, n)) => {
-                *n += 1;
-                *n
-            }
+    // (speaker, turns seen, score), in order of first appearance.
+    let mut seen: Vec<(&str, usize, u32)> = Vec::new();
+    for (who, text) in turns.into_iter().filter(|(w, _)| candidates.contains(w)) {
+        let i = match seen.iter().position(|s| s.0 == who) {
+            Some(i) => i,
             None => {
-                seen.push((who, 1));
-                1
+                seen.push((who, 0, 0));
+                seen.len() - 1
             }
         };
-        if n <= 3 && greets_for_company(text) {
-            return Some(who.to_string());
+        if seen[i].1 < 3 {
+            seen[i].1 += 1;
+            seen[i].2 += greeting_score(text);
         }
     }
-    let pick = match first {
-        FirstSpeaker::IsAgent => order.first(),
-        FirstSpeaker::IsCustomer => order.get(1),
+    let best = seen.iter().map(|s| s.2).max().unwrap_or(0);
+    let top: Vec<&str> = seen.iter().filter(|s| s.2 == best).map(|s| s.0).collect();
+    let pick = match (best, top.as_slice(), first) {
+        (1.., [one], _) => Some(one),
+        (_, _, FirstSpeaker::IsAgent) => seen.first().map(|s| &s.0),
+        (_, _, FirstSpeaker::IsCustomer) => seen.get(1).map(|s| &s.0),
     };
     pick.map(|s| s.to_string())
 }
 
-/// 1-based line on which the (trimmed) content starts.
-pub(crate) fn start_line(text: &str) -> u64 {
-    let lead = text.len() - text.trim_start().len();
-    1 + text.as_bytes()[..lead]
+/// Give a role to every speaker in `turns` that `roles` does not have yet. By elimination
+/// when one side is known (a known customer makes the rest agents, and the other way round);
+/// otherwise by [`infer_agent`]. Returns `true` when the agent had to be guessed that way.
+pub(crate) fn assign_unknown_roles<'a>(
+    turns: &[(&'a str, &'a str)],
+    roles: &mut HashMap<String, Speaker>,
+    first: FirstSpeaker,
+) -> bool {
+    let mut unknown: Vec<&str> = Vec::new();
+    for (who, _) in turns {
+        if !roles.contains_key(*who) && !unknown.contains(who) {
+            unknown.push(who);
+        }
+    }
+    if unknown.is_empty() {
+        return false;
+    }
+    let has = |r: Speaker| roles.values().any(|&v| v == r);
+    let fill = if has(Speaker::Customer) {
+        Some(Speaker::Agent)
+    } else if has(Speaker::Agent) {
+        Some(Speaker::Customer)
+    } else {
+        None
+    };
+    if let Some(r) = fill {
+        for who in unknown {
+            roles.insert(who.to_string(), r);
+        }
+        return false;
+    }
+    let agent = infer_agent(turns.iter().copied(), &unknown, first);
+    for who in unknown {
+        let r = if agent.as_deref() == Some(who) {
+            Speaker::Agent
+        } else {
+            Speaker::Customer
+        };
+        roles.insert(who.to_string(), r);
+    }
+    agent.is_some()
+}
+
+/// 1-based line of the first non-blank character at or after byte `offset`.
+pub(crate) fn line_at(text: &str, offset: usize) -> u64 {
+    let rest = &text[offset.min(text.len())..];
+    let start = text.len() - rest.trim_start().len();
+    1 + text.as_bytes()[..start]
         .iter()
         .filter(|&&b| b == b'\n')
         .count() as u64
 }
 
-/// The 1-based start line of each element of a top-level JSON array, or `None` if the
-/// content is not one.
-pub(crate) fn array_element_lines(text: &str) -> Option<Vec<u64>> {
-    let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).ok()?;
-    Some(
-        items
-            .iter()
-            .map(|raw| {
-                let off = (raw.get().as_ptr() as usize)
-                    .saturating_sub(text.as_ptr() as usize)
-                    .min(text.len());
-                1 + text.as_bytes()[..off]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u64
-            })
-            .collect(),
-    )
+/// 1-based line on which the (trimmed) content starts.
+pub(crate) fn start_line(text: &str) -> u64 {
+    line_at(text, 0)
+}
+
+/// The 1-based start line of each element of a JSON array: the whole content, or the
+/// array under `key` in a top-level object. Empty when there is no such array.
+pub(crate) fn element_lines(text: &str, key: Option<&str>) -> Vec<u64> {
+    use serde_json::value::RawValue;
+    let array = match key {
+        None => text,
+        Some(k) => match serde_json::from_str::<HashMap<String, &RawValue>>(text) {
+            Ok(obj) => match obj.get(k) {
+                Some(raw) => raw.get(),
+                None => return Vec::new(),
+            },
+            Err(_) => return Vec::new(),
+        },
+    };
+    let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(array) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|raw| {
+            line_at(
+                text,
+                (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize),
+            )
+        })
+        .collect()
 }
 
 /// A finished conversation as a record, or the reason it cannot be audited.
@@ -384,24 +325,6 @@ pub(crate) fn finish(conversation: Conversation, line: Option<u64>) -> RecordRes
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_bodies_become_plain_lines() {
-        let html = "<h2>An Unordered HTML List</h2>\n<ul>\n<li>Coffee</li>\n<li>Tea &amp; milk</li>\n</ul>";
-        assert_eq!(
-            strip_html(html),
-            "An Unordered HTML List\nCoffee\nTea & milk"
-        );
-        assert_eq!(
-            strip_html("<p>Hi&nbsp;there,<br/>it&#39;s  <b>fixed</b></p>"),
-            "Hi there,\nit's fixed"
-        );
-        assert_eq!(
-            strip_html("a <3 b &unknown; <!-- x --><style>p{}</style>c"),
-            "a <3 b &unknown; c"
-        );
-        assert_eq!(strip_html("plain text"), "plain text");
-    }
 
     #[test]
     fn times_in_the_shapes_exports_use() {
@@ -432,23 +355,24 @@ mod tests {
 
     #[test]
     fn the_greeting_speaker_is_the_agent_else_by_order() {
+        let both = ["Tom", "Maria"];
         let turns = [
-            ("Tom", "hi, my order is late"),
+            ("Tom", "hi, is this customer service? my order is late"),
             ("Maria", "Thanks for contacting Acme, how can I help?"),
         ];
+        let agent = infer_agent(turns, &both, FirstSpeaker::IsAgent);
         assert_eq!(
-            infer_agent(turns, &["Tom", "Maria"], FirstSpeaker::IsAgent).as_deref(),
-            Some("Maria")
+            agent.as_deref(),
+            Some("Maria"),
+            "a strong greeting beats a team name"
         );
         let plain = [("Tom", "hello"), ("Maria", "hi")];
-        assert_eq!(
-            infer_agent(plain, &["Tom", "Maria"], FirstSpeaker::IsAgent).as_deref(),
-            Some("Tom")
-        );
-        assert_eq!(
-            infer_agent(plain, &["Tom", "Maria"], FirstSpeaker::IsCustomer).as_deref(),
-            Some("Maria")
-        );
+        let first = infer_agent(plain, &both, FirstSpeaker::IsAgent);
+        assert_eq!(first.as_deref(), Some("Tom"));
+        let second = infer_agent(plain, &both, FirstSpeaker::IsCustomer);
+        assert_eq!(second.as_deref(), Some("Maria"));
+        assert_eq!(greeting_score("This is Jane from Example Corp."), 1);
+        assert_eq!(greeting_score("You've reached Northwind, Lee speaking"), 3);
     }
 
     #[test]

@@ -23,9 +23,8 @@
 
 use serde_json::Value;
 
-use super::chat_util::{
-    agent_party, array_element_lines, finish, id_of, parse_time, start_line, str_of, strip_html,
-};
+use super::chat_util::{agent_party, element_lines, finish, id_of, parse_time, start_line, str_of};
+use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
 
@@ -61,9 +60,9 @@ impl Format for Freshdesk {
         };
         if items.first().is_some_and(|v| is_ticket(v)) {
             let lines = if json.is_array() {
-                array_element_lines(input.text)
+                element_lines(input.text, None)
             } else {
-                None
+                Vec::new()
             };
             return Ok(items
                 .iter()
@@ -73,7 +72,7 @@ impl Format for Freshdesk {
                         .get("conversations")
                         .and_then(Value::as_array)
                         .map(|c| c.iter().collect());
-                    let line = lines.as_ref().and_then(|l| l.get(i).copied()).or(line);
+                    let line = lines.get(i).copied().or(line);
                     finish(build(Some(t), convs.unwrap_or_default(), input, opts), line)
                 })
                 .collect());

@@ -20,9 +20,8 @@
 
 use serde_json::Value;
 
-use super::chat_util::{
-    agent_party, array_element_lines, epoch, finish, id_of, start_line, str_of, strip_html,
-};
+use super::chat_util::{agent_party, element_lines, epoch, finish, id_of, start_line, str_of};
+use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
 
@@ -59,20 +58,11 @@ impl Format for Intercom {
             .as_array()
             .or_else(|| json.get("conversations").and_then(Value::as_array))
         {
-            let lines = if json.is_array() {
-                array_element_lines(input.text)
-            } else {
-                None
-            };
+            let lines = element_lines(input.text, (!json.is_array()).then_some("conversations"));
             return Ok(list
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
-                    finish(
-                        read_one(c, input, opts),
-                        lines.as_ref().and_then(|l| l.get(i).copied()).or(line),
-                    )
-                })
+                .map(|(i, c)| finish(read_one(c, input, opts), lines.get(i).copied().or(line)))
                 .collect());
         }
         if !is_conversation(json) {

@@ -15,6 +15,7 @@ use crate::model::Conversation;
 
 pub(crate) mod chat_util;
 pub mod freshdesk;
+pub(crate) mod html_text;
 pub mod intercom;
 pub mod native;
 pub mod roles;

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::chat_util::{
-    FirstSpeaker, agent_party, finish, id_of, infer_agent, parse_time, start_line, str_of,
+    FirstSpeaker, agent_party, assign_unknown_roles, finish, id_of, parse_time, start_line, str_of,
 };
 use super::roles::role_of_label;
 use super::{Format, Input, ReadOptions, RecordResult};
@@ -153,53 +153,17 @@ fn build(
             roles.entry(a).or_insert(r);
         }
     }
-    let mut unknown: Vec<String> = Vec::new();
-    for a in msgs
+    let texts: Vec<(String, &str)> = msgs
         .iter()
-        .map(|m| author(m))
-        .filter(|a| !roles.contains_key(a))
-    {
-        if !unknown.contains(&a) {
-            unknown.push(a);
-        }
-    }
-    let has = |r: Speaker| roles.values().any(|&v| v == r);
-    let mut inferred = false;
-    if !unknown.is_empty() {
-        let fill = match (has(Speaker::Customer), has(Speaker::Agent)) {
-            (true, _) => Some(Speaker::Agent),
-            (false, true) => Some(Speaker::Customer),
-            (false, false) => None,
-        };
-        if let Some(r) = fill {
-            unknown.iter().for_each(|a| _ = roles.insert(a.clone(), r));
-        } else {
-            let cands: Vec<&str> = unknown.iter().map(String::as_str).collect();
-            let texts: Vec<(String, &str)> = msgs
-                .iter()
-                .map(|m| {
-                    (
-                        author(m),
-                        m.get("body").and_then(Value::as_str).unwrap_or(""),
-                    )
-                })
-                .collect();
-            let agent = infer_agent(
-                texts.iter().map(|(a, t)| (a.as_str(), *t)),
-                &cands,
-                FirstSpeaker::IsCustomer,
-            );
-            for a in &unknown {
-                let r = if Some(a) == agent.as_ref() {
-                    Speaker::Agent
-                } else {
-                    Speaker::Customer
-                };
-                roles.insert(a.clone(), r);
-            }
-            inferred = agent.is_some();
-        }
-    }
+        .map(|m| {
+            (
+                author(m),
+                m.get("body").and_then(Value::as_str).unwrap_or(""),
+            )
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = texts.iter().map(|(a, t)| (a.as_str(), *t)).collect();
+    let inferred = assign_unknown_roles(&pairs, &mut roles, FirstSpeaker::IsCustomer);
     let turns: Vec<Turn> = msgs
         .iter()
         .filter_map(|m| {

@@ -4,8 +4,8 @@
 //! * `{"ticket": {…}, "comments": [...], "users": [...]}`: a ticket with its comments
 //!   (`GET /api/v2/tickets/{id}/comments.json?include=users`) put side by side;
 //! * a bare comments page `{"comments": [...], "users": [...]}` (`users` optional);
-//! * an audits page `{"audits": [...]}`, whose `Comment` events become the turns
-//!   (grouped by `ticket_id`);
+//! * an audits page `{"audits": [...]}` (optionally with its `ticket`), whose `Comment`
+//!   events become the turns (grouped by `ticket_id`);
 //! * tickets carrying their own `comments` array: one ticket object, an array of them, or
 //!   `{"tickets": [...]}`.
 //!
@@ -29,9 +29,8 @@
 
 use serde_json::Value;
 
-use super::chat_util::{
-    agent_party, array_element_lines, finish, id_of, parse_time, start_line, str_of, strip_html,
-};
+use super::chat_util::{agent_party, element_lines, finish, id_of, parse_time, start_line, str_of};
+use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordError, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
 
@@ -72,16 +71,12 @@ impl Format for Zendesk {
         if let Some(Value::Array(tickets)) =
             json.get("tickets").or(Some(json).filter(|j| j.is_array()))
         {
-            let lines = if json.is_array() {
-                array_element_lines(input.text)
-            } else {
-                None
-            };
+            let lines = element_lines(input.text, (!json.is_array()).then_some("tickets"));
             return Ok(tickets
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let line = lines.as_ref().and_then(|l| l.get(i).copied()).or(line);
+                    let line = lines.get(i).copied().or(line);
                     let Some(comments) = t.get("comments").and_then(Value::as_array) else {
                         let id = id_of(t.get("id")).unwrap_or_default();
                         let reason =
@@ -114,7 +109,7 @@ impl Format for Zendesk {
             return Ok(groups
                 .into_iter()
                 .map(|(ticket_id, comments)| {
-                    let mut c = build(None, comments, users, input, opts);
+                    let mut c = build(json.get("ticket"), comments, users, input, opts);
                     if let Some(id) = ticket_id {
                         c.id = id;
                     }
