@@ -14,6 +14,7 @@ use std::path::Path;
 use crate::model::Conversation;
 
 pub(crate) mod chat_util;
+pub mod contact_lens_chat;
 pub mod freshdesk;
 pub(crate) mod html_text;
 pub mod intercom;
@@ -114,6 +115,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &intercom::Intercom,
     &freshdesk::Freshdesk,
     &twilio::Twilio,
+    &contact_lens_chat::ContactLensChat,
     // -- email --
     &native::Native,
 ];
