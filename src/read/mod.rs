@@ -15,6 +15,7 @@ use crate::model::Conversation;
 
 pub(crate) mod chat_util;
 pub mod contact_lens_chat;
+pub mod csv;
 pub mod freshdesk;
 pub(crate) mod html_text;
 pub mod intercom;
@@ -116,6 +117,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &freshdesk::Freshdesk,
     &twilio::Twilio,
     &contact_lens_chat::ContactLensChat,
+    &csv::Csv,
     // -- email --
     &native::Native,
 ];
