@@ -20,6 +20,7 @@ pub mod freshdesk;
 pub(crate) mod html_text;
 pub mod intercom;
 pub mod native;
+pub mod plain_text;
 pub mod roles;
 pub mod twilio;
 pub mod zendesk;
@@ -118,6 +119,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &twilio::Twilio,
     &contact_lens_chat::ContactLensChat,
     &csv::Csv,
+    &plain_text::PlainText,
     // -- email --
     &native::Native,
 ];
