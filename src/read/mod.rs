@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod abcd;
 pub(crate) mod chat_util;
 pub mod contact_lens_chat;
 pub mod csv;
@@ -118,6 +119,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &freshdesk::Freshdesk,
     &twilio::Twilio,
     &contact_lens_chat::ContactLensChat,
+    &abcd::Abcd,
     &csv::Csv,
     &plain_text::PlainText,
     // -- email --
