@@ -268,19 +268,42 @@ pub(crate) fn assign_unknown_roles<'a>(
     agent.is_some()
 }
 
-/// 1-based line of the first non-blank character at or after byte `offset`.
-pub(crate) fn line_at(text: &str, offset: usize) -> u64 {
-    let rest = &text[offset.min(text.len())..];
-    let start = text.len() - rest.trim_start().len();
-    1 + text.as_bytes()[..start]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
+/// Byte offsets to 1-based line numbers. Asked in increasing order (records in file order),
+/// it counts each byte once, so numbering every record of a large file stays linear.
+pub(crate) struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first non-blank character at or after byte `offset`.
+    pub(crate) fn line_at(&mut self, offset: usize) -> u64 {
+        let rest = &self.text[offset.min(self.text.len())..];
+        let start = self.text.len() - rest.trim_start().len();
+        if start < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        let newlines = self.text.as_bytes()[self.offset..start]
+            .iter()
+            .filter(|&&b| b == b'\n');
+        self.line += newlines.count() as u64;
+        self.offset = start;
+        self.line
+    }
 }
 
 /// 1-based line on which the (trimmed) content starts.
 pub(crate) fn start_line(text: &str) -> u64 {
-    line_at(text, 0)
+    LineCounter::new(text).line_at(0)
 }
 
 /// The 1-based start line of each element of a JSON array: the whole content, or the
@@ -300,14 +323,11 @@ pub(crate) fn element_lines(text: &str, key: Option<&str>) -> Vec<u64> {
     let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(array) else {
         return Vec::new();
     };
+    let mut lines = LineCounter::new(text);
+    let base = text.as_ptr() as usize;
     items
         .iter()
-        .map(|raw| {
-            line_at(
-                text,
-                (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize),
-            )
-        })
+        .map(|raw| lines.line_at((raw.get().as_ptr() as usize).saturating_sub(base)))
         .collect()
 }
 
@@ -384,5 +404,19 @@ mod tests {
         assert_eq!(id_of(Some(&serde_json::json!(null))), None);
         assert!(is_redacted("[PII]"));
         assert!(!is_redacted("Jane"));
+    }
+
+    #[test]
+    fn element_lines_of_top_level_and_nested_arrays() {
+        let text = "{\n \"tickets\": [\n  {\"id\": 1},\n\n  {\"id\": 2}\n ]\n}";
+        assert_eq!(element_lines(text, Some("tickets")), [3, 5]);
+        assert_eq!(element_lines("[1,\n2]", None), [1, 2]);
+        assert!(element_lines(text, Some("audits")).is_empty());
+        let mut lines = LineCounter::new("a\nb\nc");
+        assert_eq!(
+            (lines.line_at(4), lines.line_at(0)),
+            (3, 1),
+            "going back starts over"
+        );
     }
 }

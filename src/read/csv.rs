@@ -28,8 +28,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::chat_util::{
-    FirstSpeaker, agent_party, assign_unknown_roles, clock_seconds, finish, is_generic_label,
-    line_at, parse_time,
+    FirstSpeaker, LineCounter, agent_party, assign_unknown_roles, clock_seconds, finish,
+    is_generic_label, parse_time,
 };
 use super::roles::role_of_label;
 use super::{Format, Input, ReadOptions, RecordError, RecordResult};
@@ -53,7 +53,10 @@ impl Format for Csv {
         if matches!(input.extension().as_str(), "csv" | "tsv") {
             return true;
         }
-        let header = input.text.lines().next().unwrap_or("");
+        let header = header_line(input.text);
+        if header.len() >= MAX_HEADER || input.json().is_some() {
+            return false;
+        }
         let d = delimiter(input);
         let names: Vec<String> = header.split(d as char).map(normalise).collect();
         let has = |field: &str| {
@@ -88,16 +91,15 @@ impl Format for Csv {
             index: HashMap::new(),
         };
         let mut out: Vec<RecordResult> = Vec::new();
+        let mut lines = LineCounter::new(input.text);
         for row in rdr.records() {
             let (line, added) = match row {
                 Ok(row) => {
-                    let line = row
-                        .position()
-                        .map(|p| line_at(input.text, p.byte() as usize));
+                    let line = row.position().map(|p| lines.line_at(p.byte() as usize));
                     (line, rows.add(&row, line, input, opts))
                 }
                 Err(e) => (
-                    e.position().map(|p| line_at(input.text, p.byte() as usize)),
+                    e.position().map(|p| lines.line_at(p.byte() as usize)),
                     Err(format!("malformed CSV row: {e}")),
                 ),
             };
@@ -263,11 +265,24 @@ impl Group {
     }
 }
 
+/// A header line longer than this is not a CSV header (a minified JSON file is one line).
+const MAX_HEADER: usize = 4096;
+
+/// The first line, cut at [`MAX_HEADER`] bytes (on a character boundary).
+fn header_line(text: &str) -> &str {
+    let line = text.lines().next().unwrap_or("");
+    let mut end = line.len().min(MAX_HEADER);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
+}
+
 fn delimiter(input: &Input) -> u8 {
     if input.extension() == "tsv" {
         return b'\t';
     }
-    let header = input.text.lines().next().unwrap_or("");
+    let header = header_line(input.text);
     let count = |c: char| header.matches(c).count();
     [b',', b';', b'\t', b'|']
         .into_iter()

@@ -236,11 +236,13 @@ fn parse_lines<'a>(lines: &[&'a str]) -> Vec<Line<'a>> {
 /// The labels that are speakers (see the module docs), in order of first appearance.
 fn speakers(lines: &[Line], opts: &ReadOptions) -> Vec<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for label in lines.iter().filter_map(Line::label) {
-        match counts.iter_mut().find(|(l, _)| *l == label) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((label, 1)),
-        }
+        let i = *index.entry(label).or_insert_with(|| {
+            counts.push((label, 0));
+            counts.len() - 1
+        });
+        counts[i].1 += 1;
     }
     let strong = |(l, n): &(&str, usize)| *n >= 2 || role_of_label(l, opts).is_some();
     let mut out: Vec<String> = counts
