@@ -21,6 +21,24 @@ pub(crate) fn id_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// The file's JSON, or why it is not JSON.
+pub(crate) fn json_of<'a>(input: &'a Input) -> Result<&'a Value, String> {
+    input
+        .json()
+        .ok_or_else(|| input.json_error().unwrap_or_else(|| "not JSON".into()))
+}
+
+/// Metadata with the non-null `keys` of `from` copied over, as they are.
+pub(crate) fn metadata_from(from: Option<&Value>, keys: &[&str]) -> serde_json::Map<String, Value> {
+    let pick = |k: &&str| {
+        Some((
+            k.to_string(),
+            from?.get(*k).filter(|v| !v.is_null())?.clone(),
+        ))
+    };
+    keys.iter().filter_map(pick).collect()
+}
+
 /// A non-empty string field.
 pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key)

@@ -20,7 +20,7 @@
 
 use serde_json::Value;
 
-use super::chat_util::{agent_party, finish, id_of, parse_time, start_line, str_of};
+use super::chat_util::{agent_party, finish, id_of, json_of, parse_time, start_line, str_of};
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
 
@@ -55,9 +55,7 @@ impl Format for ContactLensChat {
     }
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
-        let json = input
-            .json()
-            .ok_or_else(|| input.json_error().unwrap_or_else(|| "not JSON".into()))?;
+        let json = json_of(input)?;
         let items = json
             .get("Transcript")
             .and_then(Value::as_array)

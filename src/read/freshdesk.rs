@@ -23,7 +23,10 @@
 
 use serde_json::Value;
 
-use super::chat_util::{agent_party, element_lines, finish, id_of, parse_time, start_line, str_of};
+use super::chat_util::{
+    agent_party, element_lines, finish, id_of, json_of, metadata_from, parse_time, start_line,
+    str_of,
+};
 use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
@@ -50,9 +53,7 @@ impl Format for Freshdesk {
     }
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
-        let json = input
-            .json()
-            .ok_or_else(|| input.json_error().unwrap_or_else(|| "not JSON".into()))?;
+        let json = json_of(input)?;
         let line = Some(start_line(input.text));
         let items: Vec<&Value> = match json {
             Value::Array(a) => a.iter().collect(),
@@ -186,12 +187,7 @@ fn build(
             .and_then(Value::as_str)
             .map(String::from),
     });
-    let mut metadata = serde_json::Map::new();
-    for key in ["subject", "status", "priority", "tags"] {
-        if let Some(v) = ticket.and_then(|t| t.get(key)).filter(|v| !v.is_null()) {
-            metadata.insert(key.into(), v.clone());
-        }
-    }
+    let metadata = metadata_from(ticket, &["subject", "status", "priority", "tags"]);
     let id = ticket
         .and_then(|t| id_of(t.get("id")))
         .or_else(|| convs.first().and_then(|c| id_of(c.get("ticket_id"))));

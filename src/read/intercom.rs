@@ -20,7 +20,9 @@
 
 use serde_json::Value;
 
-use super::chat_util::{agent_party, element_lines, epoch, finish, id_of, start_line, str_of};
+use super::chat_util::{
+    agent_party, element_lines, epoch, finish, id_of, json_of, metadata_from, start_line, str_of,
+};
 use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
@@ -50,9 +52,7 @@ impl Format for Intercom {
     }
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
-        let json = input
-            .json()
-            .ok_or_else(|| input.json_error().unwrap_or_else(|| "not JSON".into()))?;
+        let json = json_of(input)?;
         let line = Some(start_line(input.text));
         if let Some(list) = json
             .as_array()
@@ -163,12 +163,7 @@ fn read_one(c: &Value, input: &Input, opts: &ReadOptions) -> Conversation {
         Some("phone_call" | "phone_switch") => Channel::Call,
         _ => Channel::Chat,
     };
-    let mut metadata = serde_json::Map::new();
-    for key in ["state", "title", "priority"] {
-        if let Some(v) = c.get(key).filter(|v| !v.is_null()) {
-            metadata.insert(key.into(), v.clone());
-        }
-    }
+    let mut metadata = metadata_from(Some(c), &["state", "title", "priority"]);
     if let Some(subject) = source.and_then(|s| str_of(s, "subject")) {
         metadata.insert("subject".into(), Value::String(strip_html(subject)));
     }

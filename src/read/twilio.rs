@@ -27,7 +27,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::chat_util::{
-    FirstSpeaker, agent_party, assign_unknown_roles, finish, id_of, parse_time, start_line, str_of,
+    FirstSpeaker, agent_party, assign_unknown_roles, finish, id_of, json_of, parse_time,
+    start_line, str_of,
 };
 use super::roles::role_of_label;
 use super::{Format, Input, ReadOptions, RecordResult};
@@ -58,9 +59,7 @@ impl Format for Twilio {
     }
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
-        let json = input
-            .json()
-            .ok_or_else(|| input.json_error().unwrap_or_else(|| "not JSON".into()))?;
+        let json = json_of(input)?;
         let messages: Vec<&Value> = match json {
             Value::Array(a) => a.iter().collect(),
             v if is_message(v) => vec![v],

@@ -29,7 +29,10 @@
 
 use serde_json::Value;
 
-use super::chat_util::{agent_party, element_lines, finish, id_of, parse_time, start_line, str_of};
+use super::chat_util::{
+    agent_party, element_lines, finish, id_of, json_of, metadata_from, parse_time, start_line,
+    str_of,
+};
 use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordError, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
@@ -59,9 +62,7 @@ impl Format for Zendesk {
     }
 
     fn read(&self, input: &Input, opts: &ReadOptions) -> Result<Vec<RecordResult>, String> {
-        let json = input
-            .json()
-            .ok_or_else(|| input.json_error().unwrap_or_else(|| "not JSON".into()))?;
+        let json = json_of(input)?;
         let empty = Vec::new();
         let users = json
             .get("users")
@@ -272,12 +273,7 @@ fn build(
         _ if comments.first().is_some_and(|c| c.voice) => Channel::Call,
         _ => Channel::Chat,
     };
-    let mut metadata = serde_json::Map::new();
-    for key in ["subject", "status", "priority", "tags"] {
-        if let Some(v) = ticket.and_then(|t| t.get(key)).filter(|v| !v.is_null()) {
-            metadata.insert(key.into(), v.clone());
-        }
-    }
+    let mut metadata = metadata_from(ticket, &["subject", "status", "priority", "tags"]);
     if inferred {
         metadata.insert("agent_inferred".into(), Value::Bool(true));
     }
