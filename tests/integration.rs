@@ -6,4 +6,5 @@ mod cli;
 mod common;
 mod conversations;
 mod formats_calls;
+mod formats_chat;
 mod formats_email;

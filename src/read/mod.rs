@@ -23,7 +23,15 @@ pub mod diarize;
 pub mod email;
 pub mod google_stt;
 pub mod greeting;
+pub mod abcd;
+pub(crate) mod chat_util;
+pub mod contact_lens_chat;
+pub mod csv;
+pub mod freshdesk;
+pub(crate) mod html_text;
+pub mod intercom;
 pub mod native;
+pub mod plain_text;
 pub mod roles;
 pub mod srt;
 pub mod transcribe;
@@ -31,6 +39,8 @@ pub mod transcribe_analytics;
 pub mod webvtt;
 pub mod whisper;
 pub mod words;
+pub mod twilio;
+pub mod zendesk;
 
 /// Options that tell readers what the export itself cannot say.
 #[derive(Debug, Clone, Default)]
@@ -145,6 +155,14 @@ pub static FORMATS: &[&dyn Format] = &[
     &webvtt::WebVtt,
     &srt::Srt,
     // -- chat and ticket exports --
+    &zendesk::Zendesk,
+    &intercom::Intercom,
+    &freshdesk::Freshdesk,
+    &twilio::Twilio,
+    &contact_lens_chat::ContactLensChat,
+    &abcd::Abcd,
+    &csv::Csv,
+    &plain_text::PlainText,
     // -- email --
     &email::mbox::Mbox,
     &email::eml::Eml,
