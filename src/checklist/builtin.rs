@@ -8,10 +8,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "default.en.toml",
         include_str!("../../checklists/default.en.toml"),
     ),
-    ("default.hu.toml", include_str!("../../checklists/default.hu.toml")),
-    ("default.ms.toml", include_str!("../../checklists/default.ms.toml")),
-    ("default.cs.toml", include_str!("../../checklists/default.cs.toml")),
-    ("default.sl.toml", include_str!("../../checklists/default.sl.toml")),
+    (
+        "default.hu.toml",
+        include_str!("../../checklists/default.hu.toml"),
+    ),
+    (
+        "default.ms.toml",
+        include_str!("../../checklists/default.ms.toml"),
+    ),
+    (
+        "default.cs.toml",
+        include_str!("../../checklists/default.cs.toml"),
+    ),
+    (
+        "default.sl.toml",
+        include_str!("../../checklists/default.sl.toml"),
+    ),
     (
         "default.pl.toml",
         include_str!("../../checklists/default.pl.toml"),
