@@ -98,6 +98,9 @@ impl PhraseSet {
                     .map_err(|e| format!("phrase list: {e}"))?,
             )
         };
+        // Regex alternation takes the first alternative that matches, so longer phrases go
+        // first: "czy próbował* pan*" must not be hidden by "czy próbował*".
+        wild.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         let wildcards = if wild.is_empty() {
             None
         } else {
@@ -127,8 +130,30 @@ impl PhraseSet {
         self.size == 0
     }
 
-    /// Every whole-word match in `text`, in order, minus those an exception overlaps.
+    /// Every whole-word match in `text`, in order, minus those an exception overlaps; where
+    /// matches overlap, the longest (then the earliest) is kept.
     pub fn find_all(&self, text: &Normalized) -> Vec<Hit> {
+        let mut hits = self.raw_hits(text);
+        if hits.is_empty() {
+            return hits;
+        }
+        if let Some(except) = &self.except {
+            // Every exception counts, even ones overlapping another exception.
+            let blocked = except.raw_hits(text);
+            hits.retain(|h| !blocked.iter().any(|b| b.start < h.end && h.start < b.end));
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if out.last().is_none_or(|last| h.start >= last.end) {
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    /// All whole-word matches, overlapping ones included, exceptions not applied.
+    fn raw_hits(&self, text: &Normalized) -> Vec<Hit> {
         let mut hits = Vec::new();
         let t = text.text.as_str();
         if let Some(ac) = &self.literals {
@@ -157,22 +182,7 @@ impl PhraseSet {
                     }),
             );
         }
-        if hits.is_empty() {
-            return hits;
-        }
-        if let Some(except) = &self.except {
-            let blocked = except.find_all(text);
-            hits.retain(|h| !blocked.iter().any(|b| b.start < h.end && h.start < b.end));
-        }
-        // Longest match first at each start, then drop matches nested in an earlier one.
-        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-        let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
-        for h in hits {
-            if out.last().is_none_or(|last| h.start >= last.end) {
-                out.push(h);
-            }
-        }
-        out
+        hits
     }
 
     /// The first match, if any.
@@ -253,6 +263,25 @@ mod tests {
         let s = set(&["thank you", "thank you for calling"], &[]);
         let hits = s.find_all(&normalize("Thank you for calling Acme"));
         assert_eq!(hits, vec![Hit { start: 0, end: 21 }]);
+    }
+
+    #[test]
+    fn longer_wildcard_phrases_win_and_overlapping_exceptions_all_count() {
+        let s = set(
+            &["naprawion*", "kiedy*"],
+            &["nie wiem kiedy", "kiedy to bedzie naprawion*"],
+        );
+        assert!(
+            s.find(&normalize("nie wiem, kiedy to będzie naprawione"))
+                .is_none()
+        );
+        let w = set(&["czy probowal*", "czy probowal* pan* zrestartow*"], &[]);
+        let hits = w.find_all(&normalize("czy probowal pan zrestartowac"));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].end - hits[0].start,
+            "czy probowal pan zrestartowac".len()
+        );
     }
 
     #[test]

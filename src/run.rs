@@ -231,8 +231,8 @@ enum Unit {
     },
 }
 
-const BATCH_UNITS: usize = 4096;
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_UNITS: usize = 1024;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// Audit every conversation under `paths`, delivering outcomes to `sink` in order.
 pub fn run(

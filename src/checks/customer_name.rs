@@ -4,7 +4,9 @@
 //! The customer's name comes from the export (`customer.name`) or from a customer turn that
 //! matches one of `name_patterns` (a regex whose first capture group is the name, e.g.
 //! "my name is (\w+)"). The item passes when an agent turn in scope contains the first or
-//! last name as a whole word (case and diacritics ignored); `na` when no name is known.
+//! last name as a word (case and diacritics ignored), allowing up to three extra letters of
+//! ending so inflected forms count (Czech "pane Nováku", Polish "Panie Tomaszu", Hungarian
+//! "Annának"); `na` when no name is known.
 //!
 //! ## Why it matters
 //! The SOPs ask for personalisation; using the customer's name is its simplest, checkable form.
@@ -78,8 +80,14 @@ impl super::Check for CustomerName {
             for n in &names {
                 let mut from = 0;
                 while let Some(off) = norm.text[from..].find(n.as_str()) {
-                    let (s, e) = (from + off, from + off + n.len());
-                    if norm.is_whole_word(s, e) {
+                    let (s, mut e) = (from + off, from + off + n.len());
+                    let bytes = norm.text.as_bytes();
+                    let mut extra = 0;
+                    while e < bytes.len() && bytes[e] != b' ' && extra < 4 {
+                        e += 1;
+                        extra += 1;
+                    }
+                    if extra <= 3 && norm.is_whole_word(s, e) {
                         return Verdict {
                             status: Status::Pass,
                             evidence: vec![Evidence::quote(cv, t, Some((s, e)), Role::Match)],

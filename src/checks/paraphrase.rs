@@ -48,6 +48,9 @@ pub struct Spec {
     lead_ins: Vec<String>,
     #[serde(default)]
     lead_in_patterns: Vec<String>,
+    /// Phrases that cancel an overlapping lead-in (a stock apology is not a restatement).
+    #[serde(default)]
+    lead_in_except: Vec<String>,
     #[serde(default = "two")]
     window: usize,
     #[serde(default = "default_shared")]
@@ -94,7 +97,7 @@ impl Spec {
             lead_ins: PhraseSet::compile(&PhraseSpec {
                 phrases: self.lead_ins,
                 patterns: self.lead_in_patterns,
-                except: vec![],
+                except: self.lead_in_except,
             })?,
             window: self.window,
             min_shared: self.min_shared,

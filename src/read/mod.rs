@@ -13,21 +13,21 @@ use std::path::Path;
 
 use crate::model::Conversation;
 
+pub mod abcd;
 pub mod assemblyai;
 pub mod call;
 pub mod call_analytics;
+pub(crate) mod chat_util;
 pub mod contact_lens_call;
+pub mod contact_lens_chat;
+pub mod csv;
 pub mod cues;
 pub mod deepgram;
 pub mod diarize;
 pub mod email;
+pub mod freshdesk;
 pub mod google_stt;
 pub mod greeting;
-pub mod abcd;
-pub(crate) mod chat_util;
-pub mod contact_lens_chat;
-pub mod csv;
-pub mod freshdesk;
 pub(crate) mod html_text;
 pub mod intercom;
 pub mod native;
@@ -36,10 +36,10 @@ pub mod roles;
 pub mod srt;
 pub mod transcribe;
 pub mod transcribe_analytics;
+pub mod twilio;
 pub mod webvtt;
 pub mod whisper;
 pub mod words;
-pub mod twilio;
 pub mod zendesk;
 
 /// Options that tell readers what the export itself cannot say.
