@@ -2,6 +2,7 @@
 //! Modules are grouped by topic; fixtures are discovered, not listed.
 
 mod checklists;
+mod checks;
 mod cli;
 mod common;
 mod conversations;

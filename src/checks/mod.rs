@@ -186,6 +186,9 @@ check_kinds! {
     customer_name => CustomerName,
     response_time => ResponseTime,
     silence => Silence,
+    hold => Hold,
+    talk_ratio => TalkRatio,
+    interruptions => Interruptions,
 }
 
 /// Describe a phrase set for "why not" messages: its size and a few examples.
