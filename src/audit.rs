@@ -110,7 +110,9 @@ fn evaluate(cv: &ConvView, item: &Item, first_match: &[Option<usize>]) -> Verdic
         }
     }
     if item.advisory && v.status == Status::Fail {
+        // A strength that did not show is not a finding: keep the reason, drop the quotes.
         v.status = Status::Na;
+        v.evidence.clear();
     }
     v
 }

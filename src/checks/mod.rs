@@ -86,8 +86,17 @@ impl Evidence {
 /// At most `QUOTE_MAX` characters of `text` around `a..b`, whitespace collapsed, with "…"
 /// where it was cut.
 fn window(text: &str, a: usize, b: usize) -> String {
-    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= QUOTE_MAX {
+    let collapse = |s: &str| {
+        // Most turns are short single lines: copy them as they are.
+        let clean =
+            !s.contains(['\n', '\r', '\t']) && !s.contains("  ") && s.trim().len() == s.len();
+        if clean {
+            s.to_string()
+        } else {
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+    };
+    if text.len() <= QUOTE_MAX || text.chars().count() <= QUOTE_MAX {
         return collapse(text);
     }
     let before: Vec<(usize, char)> = text[..a].char_indices().collect();

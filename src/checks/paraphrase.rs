@@ -116,7 +116,8 @@ impl Paraphrase {
         let mut out = Vec::new();
         for w in text.unicode_words() {
             let lower = w.to_lowercase();
-            let folded = normalize(&lower).text;
+            let ascii = lower.bytes().all(|b| b.is_ascii_alphanumeric());
+            let folded = if ascii { lower.clone() } else { normalize(&lower).text };
             if folded.chars().count() < 3 || folded.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }

@@ -107,7 +107,7 @@ impl super::Check for Required {
         let mut evidence = Vec::new();
         let mut last_turn = None;
         for &(t, h) in &hits {
-            if last_turn != Some(t) && evidence.len() < 2 {
+            if last_turn != Some(t) && evidence.is_empty() {
                 evidence.push(Evidence::quote(cv, t, Some(h), Role::Match));
                 last_turn = Some(t);
             }

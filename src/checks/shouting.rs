@@ -57,47 +57,56 @@ impl Spec {
 }
 
 impl Shouting {
+    /// Whether a word is written in capitals: two letters or more, all upper-case, not an
+    /// allowed acronym.
+    fn is_caps(&self, word: &str) -> bool {
+        let mut letters = 0;
+        for c in word.chars().filter(|c| c.is_alphabetic()) {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+        letters >= 2 && !self.allow.iter().any(|a| word.trim_matches(|c: char| !c.is_alphabetic()) == a)
+    }
+
     /// The byte range of the first shouting in `text`, and what it is.
     fn find(&self, text: &str) -> Option<(usize, usize, &'static str)> {
-        if let Some(i) = text.find(&"!".repeat(self.min_exclamations)) {
-            return Some((i, i + self.min_exclamations, "stacked exclamation marks"));
+        let mut bangs = 0;
+        for (i, b) in text.bytes().enumerate() {
+            bangs = if b == b'!' { bangs + 1 } else { 0 };
+            if bangs == self.min_exclamations {
+                return Some((i + 1 - bangs, i + 1, "stacked exclamation marks"));
+            }
         }
-        let mut run: Option<(usize, usize)> = None;
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) && text.is_ascii() {
+            return None; // no capitals at all: the common case
+        }
+        let mut run: Option<usize> = None;
         let mut count = 0;
+        let mut end = 0;
         let mut pos = 0;
-        for word in text.split(|c: char| c.is_whitespace()) {
+        for word in text.split(char::is_whitespace) {
             let start = pos;
             pos += word.len() + 1;
-            let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
-            if letters.is_empty() {
+            if !word.chars().any(char::is_alphabetic) {
                 continue; // numbers and punctuation neither break nor extend a run
             }
-            let caps = letters.chars().count() >= 2
-                && letters.chars().all(|c| c.is_uppercase())
-                && !self.allow.iter().any(|a| a == &letters);
-            if caps {
+            if self.is_caps(word) {
                 count += 1;
-                run = Some((run.map_or(start, |r| r.0), start + word.len()));
-                if count >= self.min_caps_words {
-                    let (s, _) = run.expect("set above");
-                    let mut e = start + word.len();
-                    // Extend to the end of the run for the quote.
-                    for w in text[e..].split_whitespace() {
-                        let l: String = w.chars().filter(|c| c.is_alphabetic()).collect();
-                        if l.chars().count() >= 2 && l.chars().all(|c| c.is_uppercase()) {
-                            e = text[e..].find(w).map(|o| e + o + w.len()).unwrap_or(e);
-                        } else {
-                            break;
-                        }
-                    }
-                    return Some((s, e, "a run of capital letters"));
-                }
+                run.get_or_insert(start);
+                end = start + word.len();
+            } else if count >= self.min_caps_words {
+                break;
             } else {
                 count = 0;
                 run = None;
             }
         }
-        None
+        match run {
+            Some(s) if count >= self.min_caps_words => Some((s, end, "a run of capital letters")),
+            _ => None,
+        }
     }
 }
 

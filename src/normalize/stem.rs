@@ -41,12 +41,16 @@ impl Stemmer {
 
     /// Stem one lower-case word and fold the result.
     pub fn stem(&self, word: &str) -> String {
-        let stemmed = match &self.inner {
-            Inner::Snowball(s) => s.stem(word).into_owned(),
-            Inner::Slovenian => slovenian(word).to_string(),
-            Inner::None => word.to_string(),
+        let stemmed: std::borrow::Cow<str> = match &self.inner {
+            Inner::Snowball(s) => s.stem(word),
+            Inner::Slovenian => slovenian(word).into(),
+            Inner::None => word.into(),
         };
-        normalize(&stemmed).text
+        if stemmed.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            stemmed.into_owned() // already folded: skip the full normalisation
+        } else {
+            normalize(&stemmed).text
+        }
     }
 }
 
