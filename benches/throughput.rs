@@ -2,8 +2,10 @@
 //! checklists through the real pipeline (streamed JSONL in, reports out) and prints
 //! conversations/s, MB/s and peak memory (VmHWM).
 //!
-//! `cargo bench` runs 100k English conversations and 20k in each other language that has a
-//! built-in checklist. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench` picks the sizes.
+//! `cargo bench` runs 100k English conversations, 20k English next to 20k Czech (the cost of
+//! a non-English conversation), and the format families: JSON exports (Intercom), WebVTT
+//! call transcripts and an mbox mailbox. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench`
+//! picks the native sizes.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -144,6 +146,72 @@ fn generate(path: &Path, n: usize, bank: &Bank, seed: u64) -> u64 {
     std::fs::metadata(path).unwrap().len()
 }
 
+/// One synthetic call per `.vtt` file, agent and customer as voice tags.
+fn generate_vtt(dir: &Path, n: usize, seed: u64) -> u64 {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    std::fs::create_dir_all(dir).unwrap();
+    let mut bytes = 0;
+    for i in 0..n {
+        let mut text = String::from("WEBVTT\n\n");
+        let mut t = 0.0f64;
+        let lines = [
+            ("Agent", pick(&mut rng, EN.greet)),
+            ("Customer", pick(&mut rng, EN.problem)),
+            ("Agent", pick(&mut rng, EN.reflect)),
+            ("Agent", pick(&mut rng, EN.solve)),
+            ("Customer", "okay thanks"),
+            ("Agent", pick(&mut rng, EN.close)),
+        ];
+        for (who, line) in lines {
+            let d = 2.0 + rng.random_range(0.0..4.0);
+            let ts = |x: f64| format!("{:02}:{:02}:{:06.3}", (x / 3600.0) as u32, ((x % 3600.0) / 60.0) as u32, x % 60.0);
+            text.push_str(&format!("{} --> {}\n<v {who}>{}\n\n", ts(t), ts(t + d), line.replace("{a}", "Lee").replace("{c}", "Sam").replace("{n}", "12345")));
+            t += d + 0.5;
+        }
+        let path = dir.join(format!("call-{i:06}.vtt"));
+        std::fs::write(&path, &text).unwrap();
+        bytes += text.len() as u64;
+    }
+    bytes
+}
+
+/// One mailbox with `n` two-message threads (customer question, support reply).
+fn generate_mbox(path: &Path, n: usize, seed: u64) -> u64 {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..n {
+        let day = 1 + i % 28;
+        let problem = pick(&mut rng, EN.problem).replace("{n}", "12345");
+        let reply = format!(
+            "Dear Sam,\n\nThank you for your email. {}\n\n{}\n\nKind regards,\nLee\nAcme Support",
+            pick(&mut rng, EN.reflect).replace("{n}", "12345"),
+            pick(&mut rng, EN.solve)
+        );
+        write!(
+            w,
+            "From cust{i}@example.com Mon Nov {day:02} 09:00:00 2026\nFrom: Sam <cust{i}@example.com>\nTo: support@acme.com\n\
+             Subject: Order {i}\nDate: Mon, {day:02} Nov 2026 09:00:00 +0000\nMessage-ID: <q{i}@example.com>\n\n{problem}\n\n\
+             From support@acme.com Mon Nov {day:02} 11:00:00 2026\nFrom: Lee <support@acme.com>\nTo: cust{i}@example.com\n\
+             Subject: Re: Order {i}\nDate: Mon, {day:02} Nov 2026 11:00:00 +0000\nMessage-ID: <r{i}@acme.com>\n\
+             In-Reply-To: <q{i}@example.com>\nReferences: <q{i}@example.com>\n\n{reply}\n\n"
+        )
+        .unwrap();
+    }
+    w.flush().unwrap();
+    std::fs::metadata(path).unwrap().len()
+}
+
+/// `n` copies of the bundled Intercom conversation export, one file each.
+fn generate_json_exports(dir: &Path, n: usize) -> u64 {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/intercom/intercom-get-conversation.example.json");
+    let text = std::fs::read_to_string(sample).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        std::fs::write(dir.join(format!("conv-{i:06}.json")), &text).unwrap();
+    }
+    (text.len() * n) as u64
+}
+
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -195,6 +263,16 @@ fn main() {
         bench(&format!("native JSONL, en, {n}"), &input, bytes, &lists);
         std::fs::remove_file(&input).ok();
     }
+    let n = 10_000;
+    let vtt = dir.path().join("vtt");
+    let bytes = generate_vtt(&vtt, n, 3);
+    bench(&format!("WebVTT calls, {n} files"), &vtt, bytes, &lists);
+    let mbox = dir.path().join("support.mbox");
+    let bytes = generate_mbox(&mbox, n, 5);
+    bench(&format!("mbox, {n} threads"), &mbox, bytes, &lists);
+    let json = dir.path().join("intercom");
+    let bytes = generate_json_exports(&json, n);
+    bench(&format!("Intercom JSON, {n} files"), &json, bytes, &lists);
     if lists.list.iter().any(|c| c.sop.language == "cs") {
         let n = 20_000;
         for bank in [&EN, &CS] {
