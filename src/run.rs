@@ -324,9 +324,34 @@ pub fn run(
                 }
             }
         } else {
-            batch_bytes += std::fs::metadata(&file)
+            let size = std::fs::metadata(&file)
                 .map(|m| m.len() as usize)
                 .unwrap_or(0);
+            if size >= BIG_FILE {
+                // A mailbox or an export of thousands of conversations: audit it in chunks so
+                // its results never pile up in memory. Earlier files go out first, in order.
+                flush(
+                    &mut batch,
+                    checklists,
+                    opts,
+                    sink,
+                    &mut totals,
+                    observer,
+                    batch_bytes as u64,
+                )?;
+                batch_bytes = 0;
+                audit_big_file(
+                    Unit::File { path: file },
+                    checklists,
+                    opts,
+                    sink,
+                    &mut totals,
+                    observer,
+                    size as u64,
+                )?;
+                continue;
+            }
+            batch_bytes += size;
             batch.push(Unit::File { path: file });
             if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
                 flush(
@@ -355,6 +380,46 @@ pub fn run(
 }
 
 type Done = (Outcome, Option<Conversation>, Option<String>);
+
+/// Files at least this large are audited on their own, in chunks (see [`audit_big_file`]).
+const BIG_FILE: usize = 4 << 20;
+/// Conversations audited at a time from one big file.
+const CHUNK: usize = 1024;
+
+/// Read one big file, then audit its conversations chunk by chunk in parallel, handing each
+/// chunk's outcomes to the sink before the next chunk starts.
+fn audit_big_file(
+    unit: Unit,
+    checklists: &Checklists,
+    opts: &RunOptions,
+    sink: &mut dyn Sink,
+    totals: &mut RunTotals,
+    observer: &dyn Observer,
+    bytes: u64,
+) -> std::io::Result<()> {
+    let (source, reads) = read_unit(&unit, &opts.read);
+    let mut reads = reads.into_iter();
+    loop {
+        let chunk: Vec<Read> = reads.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let done: Vec<Done> = chunk
+            .into_par_iter()
+            .map(|r| audit_read(r, checklists, opts, &source))
+            .collect();
+        for (outcome, conv, json) in done {
+            match &outcome {
+                Ok(_) => totals.audited += 1,
+                Err(_) => totals.rejected += 1,
+            }
+            sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
+        }
+    }
+    totals.bytes += bytes;
+    observer.advance(bytes);
+    Ok(())
+}
 
 fn flush(
     batch: &mut Vec<Unit>,
@@ -499,26 +564,34 @@ fn read_unit(unit: &Unit, opts: &ReadOptions) -> (String, Vec<Read>) {
     }
 }
 
+/// Audit one read conversation (or pass its read error on).
+fn audit_read(r: Read, checklists: &Checklists, opts: &RunOptions, source: &str) -> Done {
+    match r {
+        Ok((line, conv)) => {
+            let outcome = audit_guarded(&conv, checklists, source, line);
+            let json = match (&outcome, opts.serialize) {
+                (Ok(r), true) => serde_json::to_string(r).ok(),
+                _ => None,
+            };
+            (outcome, keep(opts, conv), json)
+        }
+        Err(e) => (Err(e), None, None),
+    }
+}
+
 fn process(unit: &Unit, checklists: &Checklists, opts: &RunOptions) -> Vec<Done> {
     let (source, reads) = read_unit(unit, &opts.read);
-    let audit_one = |r: Read| -> Done {
-        match r {
-            Ok((line, conv)) => {
-                let outcome = audit_guarded(&conv, checklists, &source, line);
-                let json = match (&outcome, opts.serialize) {
-                    (Ok(r), true) => serde_json::to_string(r).ok(),
-                    _ => None,
-                };
-                (outcome, keep(opts, conv), json)
-            }
-            Err(e) => (Err(e), None, None),
-        }
-    };
     if reads.len() > 1 {
         // A file with many conversations (an mbox, an export) is audited in parallel too.
-        reads.into_par_iter().map(audit_one).collect()
+        reads
+            .into_par_iter()
+            .map(|r| audit_read(r, checklists, opts, &source))
+            .collect()
     } else {
-        reads.into_iter().map(audit_one).collect()
+        reads
+            .into_iter()
+            .map(|r| audit_read(r, checklists, opts, &source))
+            .collect()
     }
 }
 
