@@ -164,8 +164,22 @@ fn generate_vtt(dir: &Path, n: usize, seed: u64) -> u64 {
         ];
         for (who, line) in lines {
             let d = 2.0 + rng.random_range(0.0..4.0);
-            let ts = |x: f64| format!("{:02}:{:02}:{:06.3}", (x / 3600.0) as u32, ((x % 3600.0) / 60.0) as u32, x % 60.0);
-            text.push_str(&format!("{} --> {}\n<v {who}>{}\n\n", ts(t), ts(t + d), line.replace("{a}", "Lee").replace("{c}", "Sam").replace("{n}", "12345")));
+            let ts = |x: f64| {
+                format!(
+                    "{:02}:{:02}:{:06.3}",
+                    (x / 3600.0) as u32,
+                    ((x % 3600.0) / 60.0) as u32,
+                    x % 60.0
+                )
+            };
+            text.push_str(&format!(
+                "{} --> {}\n<v {who}>{}\n\n",
+                ts(t),
+                ts(t + d),
+                line.replace("{a}", "Lee")
+                    .replace("{c}", "Sam")
+                    .replace("{n}", "12345")
+            ));
             t += d + 0.5;
         }
         let path = dir.join(format!("call-{i:06}.vtt"));
@@ -203,7 +217,8 @@ fn generate_mbox(path: &Path, n: usize, seed: u64) -> u64 {
 
 /// `n` copies of the bundled Intercom conversation export, one file each.
 fn generate_json_exports(dir: &Path, n: usize) -> u64 {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/intercom/intercom-get-conversation.example.json");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/formats/intercom/intercom-get-conversation.example.json");
     let text = std::fs::read_to_string(sample).unwrap();
     std::fs::create_dir_all(dir).unwrap();
     for i in 0..n {

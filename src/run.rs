@@ -150,6 +150,15 @@ const EXTENSIONS: &[&str] = &[
     "transcript",
 ];
 
+fn is_mail(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "eml" | "mbox" | "mbx") || path.file_name().is_some_and(|n| n == "mbox")
+}
+
 fn is_jsonl(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -525,6 +534,9 @@ fn read_unit(unit: &Unit, opts: &ReadOptions) -> (String, Vec<Read>) {
             };
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
+                // Mail is often 8-bit in a legacy charset; the MIME parser copes with the
+                // rest, so only the undecodable bytes are replaced.
+                Err(e) if is_mail(path) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
                 Err(e) => {
                     let upto = e.utf8_error().valid_up_to();
                     let line =

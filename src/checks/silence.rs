@@ -2,7 +2,9 @@
 //!
 //! ## What it checks
 //! The longest gap between the end of one utterance and the start of the next (from the
-//! transcription's `start`/`end` times) must be at most `max_seconds`. `na` without times.
+//! transcription's `start`/`end` times) must be at most `max_seconds`. A gap after an agent
+//! utterance that announces a hold (`holds` phrases) is a hold, not dead air: the `hold` kind
+//! judges those. `na` without times.
 //!
 //! ## Why it matters
 //! Unexplained silence makes callers think they were cut off; the SOP asks agents to explain
@@ -21,6 +23,8 @@ use serde::Deserialize;
 
 use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, response_time::human};
 use crate::audit::{ConvView, Scope};
+use crate::matcher::{PhraseSet, PhraseSpec};
+use crate::model::Speaker;
 
 pub const USES: Uses = Uses::Timing;
 
@@ -28,10 +32,13 @@ pub const USES: Uses = Uses::Timing;
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     max_seconds: f64,
+    #[serde(default)]
+    holds: Vec<String>,
 }
 
 pub struct Silence {
     max_seconds: f64,
+    holds: PhraseSet,
 }
 
 impl Spec {
@@ -39,12 +46,13 @@ impl Spec {
         if !(self.max_seconds > 0.0) {
             return Err("`max_seconds` must be greater than 0".into());
         }
-        Ok(Silence { max_seconds: self.max_seconds })
+        let holds = PhraseSet::compile(&PhraseSpec { phrases: self.holds, ..Default::default() })?;
+        Ok(Silence { max_seconds: self.max_seconds, holds })
     }
 }
 
 /// The longest silence: (turn before, turn after, seconds).
-pub fn longest_silence(cv: &ConvView) -> Option<(usize, usize, f64)> {
+pub fn longest_silence(cv: &ConvView, holds: &PhraseSet) -> Option<(usize, usize, f64)> {
     let conv = cv.conv;
     let timed: Vec<usize> = (0..conv.turns.len()).filter(|&i| conv.turns[i].start.is_some()).collect();
     let mut best: Option<(usize, usize, f64)> = None;
@@ -53,7 +61,8 @@ pub fn longest_silence(cv: &ConvView) -> Option<(usize, usize, f64)> {
         let start = conv.turns[i].start.expect("filtered");
         if let Some((p, end)) = latest_end {
             let gap = start - end;
-            if gap > best.map_or(0.0, |b| b.2) {
+            let announced = conv.turns[p].speaker == Speaker::Agent && holds.find(&cv.turns[p].norm).is_some();
+            if !announced && gap > best.map_or(0.0, |b| b.2) {
                 best = Some((p, i, gap));
             }
         }
@@ -67,7 +76,7 @@ pub fn longest_silence(cv: &ConvView) -> Option<(usize, usize, f64)> {
 
 impl super::Check for Silence {
     fn evaluate(&self, cv: &ConvView, _scope: &Scope) -> Verdict {
-        let Some((a, b, secs)) = longest_silence(cv) else {
+        let Some((a, b, secs)) = longest_silence(cv, &self.holds) else {
             return Verdict::na("the transcript has no utterance times");
         };
         let status = if secs <= self.max_seconds { Status::Pass } else { Status::Fail };

@@ -21,7 +21,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileCx, Status, Uses, Verdict};
+use super::{CompileCx, Evidence, Role, Status, Uses, Verdict};
 use crate::audit::{ConvView, Scope};
 use crate::model::Speaker;
 
@@ -85,9 +85,14 @@ impl super::Check for TalkRatio {
         }
         let share = agent / (agent + customer);
         let status = if share >= self.min_share && share <= self.max_share { Status::Pass } else { Status::Fail };
+        // Quote the longest turn of the side that talked more: where the imbalance shows.
+        let side = if share > 0.5 { Speaker::Agent } else { Speaker::Customer };
+        let longest = (0..cv.conv.turns.len())
+            .filter(|&i| cv.turns[i].visible && cv.conv.turns[i].speaker == side)
+            .max_by_key(|&i| (cv.conv.turns[i].text.len(), std::cmp::Reverse(i)));
         Verdict {
             status,
-            evidence: vec![],
+            evidence: longest.map(|t| Evidence::quote(cv, t, None, Role::Match)).into_iter().collect(),
             why: format!(
                 "agent share {:.0}% ({agent:.0} of {:.0} {unit}; standard {:.0}–{:.0}%)",
                 share * 100.0,
