@@ -212,7 +212,7 @@ fn wildcard_regex(phrase: &str) -> String {
             None => regex::escape(w),
         })
         .collect();
-    format!(r"(?:^|\b){}(?:\b|$)", words.join(" "))
+    format!(r"(?:^|(?-u:\b)){}(?:(?-u:\b)|$)", words.join(" "))
 }
 
 #[cfg(test)]

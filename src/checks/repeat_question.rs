@@ -6,7 +6,8 @@
 //! case-insensitive), `asks` are the phrases an agent uses to ask for it. The item fails when
 //! an agent turn in scope asks for a detail that an earlier customer turn already contained —
 //! unless the agent repeats the value itself ("just to confirm, order 12345?"), which is
-//! reading it back, not re-asking. It is `na` when the customer gave no such detail.
+//! reading it back, not re-asking. Asking for a detail the customer has not given yet passes.
+//! The value regexes only run for the kinds of detail the agent actually asked about.
 //!
 //! With `request_cues`, only turns that read as a request (a question mark or a cue such as
 //! "please" or "could you") can ask; statements that mention the detail do not.
@@ -106,23 +107,9 @@ fn found_value(re: &Regex, text: &str) -> Option<String> {
 impl super::Check for RepeatQuestion {
     fn evaluate(&self, cv: &ConvView, scope: &Scope) -> Verdict {
         let conv = cv.conv;
-        let mut given: Vec<(usize, usize, String)> = Vec::new(); // (entity, turn, value)
-        for (i, t) in conv.turns.iter().enumerate() {
-            if t.speaker != Speaker::Customer || !cv.turns[i].visible {
-                continue;
-            }
-            for (e, ent) in self.entities.iter().enumerate() {
-                if given.iter().any(|g| g.0 == e) {
-                    continue;
-                }
-                if let Some(v) = ent.values.iter().find_map(|re| found_value(re, &t.text)) {
-                    given.push((e, i, v));
-                }
-            }
-        }
-        if given.is_empty() {
-            return Verdict::na("the customer gave no detail the agent could ask for again");
-        }
+        // First the cheap part: which agent requests ask for which kind of detail. The value
+        // regexes run on the original text and are costly, so they only run for those kinds.
+        let mut asks: Vec<(usize, usize, (usize, usize))> = Vec::new(); // (turn, entity, hit)
         for &t in &scope.turns {
             if conv.turns[t].speaker != Speaker::Agent {
                 continue;
@@ -133,35 +120,77 @@ impl super::Check for RepeatQuestion {
             if !asking {
                 continue;
             }
-            for (e, turn, value) in &given {
-                if t <= *turn {
-                    continue;
+            for (e, ent) in self.entities.iter().enumerate() {
+                if let Some(h) = ent.asks.find(&cv.turns[t].norm) {
+                    asks.push((t, e, (h.start, h.end)));
                 }
-                let ent = &self.entities[*e];
-                let Some(h) = ent.asks.find(&cv.turns[t].norm) else { continue };
-                let folded_value = crate::normalize::normalize(value).text;
-                if !folded_value.is_empty() && cv.turns[t].norm.text.contains(&folded_value) {
-                    continue; // reading the value back is confirmation, not re-asking
-                }
-                return Verdict {
-                    status: Status::Fail,
-                    evidence: vec![
-                        Evidence::quote(cv, *turn, None, Role::Trigger),
-                        Evidence::quote(cv, t, Some((h.start, h.end)), Role::Match),
-                    ],
-                    why: format!(
-                        "asked for the {} at turn {t}, which the customer already gave at turn {turn} ({value})",
-                        ent.name
-                    ),
-                    first_match: Some(t),
-                };
             }
         }
-        let names: Vec<String> = given.iter().map(|(e, t, _)| format!("{} (turn {t})", self.entities[*e].name)).collect();
+        let names = |es: &mut dyn Iterator<Item = usize>| -> String {
+            let mut v: Vec<&str> = es.map(|e| self.entities[e].name.as_str()).collect();
+            v.dedup();
+            v.join(", ")
+        };
+        if asks.is_empty() {
+            return Verdict {
+                status: Status::Pass,
+                evidence: vec![],
+                why: format!(
+                    "the agent asked for none of the details ({}) in {}",
+                    names(&mut (0..self.entities.len())),
+                    scope.description
+                ),
+                first_match: None,
+            };
+        }
+        // Where the customer first gave each detail the agent asked about.
+        let mut given: Vec<Option<(usize, String)>> = vec![None; self.entities.len()];
+        let wanted: Vec<usize> = {
+            let mut w: Vec<usize> = asks.iter().map(|a| a.1).collect();
+            w.sort();
+            w.dedup();
+            w
+        };
+        let last_ask = asks.iter().map(|a| a.0).max().unwrap_or(0);
+        for (i, t) in conv.turns.iter().enumerate().take(last_ask) {
+            if t.speaker != Speaker::Customer || !cv.turns[i].visible {
+                continue;
+            }
+            for &e in &wanted {
+                if given[e].is_none() {
+                    given[e] = self.entities[e].values.iter().find_map(|re| found_value(re, &t.text)).map(|v| (i, v));
+                }
+            }
+        }
+        for &(t, e, hit) in &asks {
+            let Some((turn, value)) = &given[e] else { continue };
+            if t <= *turn {
+                continue;
+            }
+            let folded_value = crate::normalize::normalize(value).text;
+            if !folded_value.is_empty() && cv.turns[t].norm.text.contains(&folded_value) {
+                continue; // reading the value back is confirmation, not re-asking
+            }
+            return Verdict {
+                status: Status::Fail,
+                evidence: vec![
+                    Evidence::quote(cv, *turn, None, Role::Trigger),
+                    Evidence::quote(cv, t, Some(hit), Role::Match),
+                ],
+                why: format!(
+                    "asked for the {} at turn {t}, which the customer already gave at turn {turn} ({value})",
+                    self.entities[e].name
+                ),
+                first_match: Some(t),
+            };
+        }
         Verdict {
             status: Status::Pass,
-            evidence: given.iter().take(2).map(|(_, t, _)| Evidence::quote(cv, *t, None, Role::Trigger)).collect(),
-            why: format!("the agent did not ask again for what the customer gave: {}", names.join(", ")),
+            evidence: asks.iter().take(1).map(|&(t, _, h)| Evidence::quote(cv, t, Some(h), Role::Match)).collect(),
+            why: format!(
+                "the agent asked only for details the customer had not given yet ({})",
+                names(&mut asks.iter().map(|a| a.1))
+            ),
             first_match: None,
         }
     }
