@@ -90,24 +90,24 @@ pub fn audit(conv: &Conversation, checklist: &Checklist, language: &str) -> Conv
 }
 
 fn evaluate(cv: &ConvView, item: &Item, first_match: &[Option<usize>]) -> Verdict {
-    if let Some(channels) = &item.channels {
-        if !channels.contains(&cv.conv.channel) {
-            let names: Vec<_> = channels.iter().map(|c| c.as_str()).collect();
-            return Verdict::na(format!("applies to {} conversations only", names.join("/")));
-        }
+    if let Some(channels) = &item.channels
+        && !channels.contains(&cv.conv.channel)
+    {
+        let names: Vec<_> = channels.iter().map(|c| c.as_str()).collect();
+        return Verdict::na(format!("applies to {} conversations only", names.join("/")));
     }
     let scope = match resolve_scope(cv, item, first_match) {
         Ok(s) => s,
         Err(na) => return na,
     };
     let mut v = item.check.evaluate(cv, &scope);
-    if let Some(t) = scope.trigger {
-        if v.status != Status::Na {
-            v.evidence.insert(
-                0,
-                Evidence::quote(cv, t, trigger_hit(cv, item, t), Role::Trigger),
-            );
-        }
+    if let Some(t) = scope.trigger
+        && v.status != Status::Na
+    {
+        v.evidence.insert(
+            0,
+            Evidence::quote(cv, t, trigger_hit(cv, item, t), Role::Trigger),
+        );
     }
     if item.advisory && v.status == Status::Fail {
         // A strength that did not show is not a finding: keep the reason, drop the quotes.
@@ -191,11 +191,11 @@ fn resolve_scope(
             None => return Err(Verdict::na("the step it must follow did not happen")),
         }
     }
-    if let Some(b) = s.before {
-        if let Some(m) = first_match[b] {
-            turns.retain(|&i| i < m);
-            desc.push_str(&format!(" before turn {m}"));
-        }
+    if let Some(b) = s.before
+        && let Some(m) = first_match[b]
+    {
+        turns.retain(|&i| i < m);
+        desc.push_str(&format!(" before turn {m}"));
     }
     Ok(Scope {
         turns,

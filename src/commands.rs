@@ -40,14 +40,14 @@ pub fn run(cli: Cli) -> Exit {
 }
 
 fn read_options(i: &InputArgs) -> Result<ReadOptions, String> {
-    if let Some(f) = &i.format {
-        if sopscan::read::format_named(f).is_none() {
-            let names: Vec<_> = FORMATS.iter().map(|f| f.name()).collect();
-            return Err(format!(
-                "unknown format `{f}`; known formats: {}",
-                names.join(", ")
-            ));
-        }
+    if let Some(f) = &i.format
+        && sopscan::read::format_named(f).is_none()
+    {
+        let names: Vec<_> = FORMATS.iter().map(|f| f.name()).collect();
+        return Err(format!(
+            "unknown format `{f}`; known formats: {}",
+            names.join(", ")
+        ));
     }
     let agent_from_filename = match &i.agent_from_filename {
         Some(p) => Some(regex::Regex::new(p).map_err(|e| format!("--agent-from-filename: {e}"))?),
@@ -223,7 +223,13 @@ fn check(a: CheckArgs) -> Exit {
         keep_conversations: true,
         serialize: false,
     };
-    if let Err(e) = run::run(&[a.file.clone()], &lists, &opts, &mut sink, &run::Quiet) {
+    if let Err(e) = run::run(
+        std::slice::from_ref(&a.file),
+        &lists,
+        &opts,
+        &mut sink,
+        &run::Quiet,
+    ) {
         eprintln!("error: {e}");
         return Exit::Failure;
     }

@@ -427,10 +427,10 @@ fn key_offset(text: &str, from: usize, to: usize, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in region.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        if let Some(after) = trimmed.strip_prefix(key) {
-            if after.trim_start().starts_with('=') {
-                return Some(from + offset + (line.len() - trimmed.len()));
-            }
+        if let Some(after) = trimmed.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return Some(from + offset + (line.len() - trimmed.len()));
         }
         offset += line.len();
     }

@@ -48,7 +48,7 @@ pub struct Hold {
 
 impl Spec {
     pub fn compile(self, _cx: &CompileCx) -> Result<Hold, String> {
-        if !(self.max_seconds > 0.0) {
+        if self.max_seconds.is_nan() || self.max_seconds <= 0.0 {
             return Err("`max_seconds` must be greater than 0".into());
         }
         let phrases = PhraseSet::compile(&PhraseSpec { phrases: self.phrases, patterns: vec![], except: self.except })?;

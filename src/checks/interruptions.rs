@@ -65,11 +65,10 @@ pub fn interruptions(cv: &ConvView, tolerance: f64) -> Option<Vec<usize>> {
         any_timed = true;
         match t.speaker {
             Speaker::Customer => customer_until = Some(customer_until.map_or(end, |u: f64| u.max(end))),
-            Speaker::Agent => {
-                if customer_until.is_some_and(|u| start < u - tolerance) {
+            Speaker::Agent
+                if customer_until.is_some_and(|u| start < u - tolerance) => {
                     found.push(i);
                 }
-            }
             _ => {}
         }
     }

@@ -138,7 +138,7 @@ impl Paraphrase {
             .filter(|s| !s.trim().is_empty())
             .filter(|s| {
                 let n = normalize(s);
-                !self.not_restating.find(&n).is_some_and(|h| h.start == 0)
+                self.not_restating.find(&n).is_none_or(|h| h.start != 0)
             })
             .collect()
     }

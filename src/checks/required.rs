@@ -92,8 +92,8 @@ impl super::Check for Required {
                 first_match,
             };
         }
-        if let Some(max) = self.max {
-            if hits.len() > max {
+        if let Some(max) = self.max
+            && hits.len() > max {
                 let evidence =
                     hits.iter().skip(max).take(3).map(|&(t, h)| Evidence::quote(cv, t, Some(h), Role::Match)).collect();
                 return Verdict {
@@ -103,7 +103,6 @@ impl super::Check for Required {
                     first_match,
                 };
             }
-        }
         let mut evidence = Vec::new();
         let mut last_turn = None;
         for &(t, h) in &hits {

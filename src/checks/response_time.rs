@@ -49,7 +49,7 @@ pub struct ResponseTime {
 
 impl Spec {
     pub fn compile(self, _cx: &CompileCx) -> Result<ResponseTime, String> {
-        if !(self.max_seconds > 0.0) {
+        if self.max_seconds.is_nan() || self.max_seconds <= 0.0 {
             return Err("`max_seconds` must be greater than 0".into());
         }
         Ok(ResponseTime { metric: self.metric, max_seconds: self.max_seconds })

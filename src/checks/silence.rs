@@ -43,7 +43,7 @@ pub struct Silence {
 
 impl Spec {
     pub fn compile(self, _cx: &CompileCx) -> Result<Silence, String> {
-        if !(self.max_seconds > 0.0) {
+        if self.max_seconds.is_nan() || self.max_seconds <= 0.0 {
             return Err("`max_seconds` must be greater than 0".into());
         }
         let holds = PhraseSet::compile(&PhraseSpec { phrases: self.holds, ..Default::default() })?;

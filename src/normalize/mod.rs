@@ -121,10 +121,8 @@ pub fn normalize_phrase(phrase: &str) -> String {
             None => (token, false),
         };
         words.extend(normalize(body).words().map(str::to_string));
-        if star {
-            if let Some(last) = words.last_mut() {
-                last.push('*');
-            }
+        if star && let Some(last) = words.last_mut() {
+            last.push('*');
         }
     }
     words.join(" ")

@@ -62,10 +62,10 @@ fn slovenian(word: &str) -> &str {
         "ov", "om", "em", "ih", "im", "ah", "ja", "ju", "je", "ji", "o", "a", "e", "i", "u",
     ];
     for e in ENDINGS {
-        if let Some(stem) = word.strip_suffix(e) {
-            if stem.chars().count() >= 3 {
-                return stem;
-            }
+        if let Some(stem) = word.strip_suffix(e)
+            && stem.chars().count() >= 3
+        {
+            return stem;
         }
     }
     word

@@ -81,10 +81,10 @@ pub fn role_of_label(label: &str, opts: &ReadOptions) -> Option<Speaker> {
     if l.is_empty() {
         return None;
     }
-    if let Some(a) = &opts.agent_speaker {
-        if a.trim().eq_ignore_ascii_case(&l) {
-            return Some(Speaker::Agent);
-        }
+    if let Some(a) = &opts.agent_speaker
+        && a.trim().eq_ignore_ascii_case(&l)
+    {
+        return Some(Speaker::Agent);
     }
     if opts
         .agent_names
