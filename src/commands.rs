@@ -95,6 +95,12 @@ fn checklists(a: &ChecklistArgs) -> Result<Checklists, Exit> {
     }
 }
 
+/// Read options and checklists for a command that audits; on error, what to exit with.
+fn setup(input: &InputArgs, checklist: &ChecklistArgs) -> Result<(ReadOptions, Checklists), Exit> {
+    let ropts = read_options(input).map_err(|e| usage(&e))?;
+    Ok((ropts, checklists(checklist)?))
+}
+
 fn usage(msg: &str) -> Exit {
     eprintln!("error: {msg}");
     Exit::Usage
@@ -113,12 +119,8 @@ impl Observer for Progress {
 }
 
 fn audit(a: AuditArgs) -> Exit {
-    let ropts = match read_options(&a.input) {
-        Ok(o) => o,
-        Err(e) => return usage(&e),
-    };
-    let lists = match checklists(&a.checklist) {
-        Ok(c) => c,
+    let (ropts, lists) = match setup(&a.input, &a.checklist) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -209,12 +211,8 @@ impl Sink for Collect {
 }
 
 fn check(a: CheckArgs) -> Exit {
-    let ropts = match read_options(&a.input) {
-        Ok(o) => o,
-        Err(e) => return usage(&e),
-    };
-    let lists = match checklists(&a.checklist) {
-        Ok(c) => c,
+    let (ropts, lists) = match setup(&a.input, &a.checklist) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let mut sink = Collect::default();
@@ -355,12 +353,8 @@ fn read(a: ReadArgs) -> Exit {
 }
 
 fn eval(a: EvalArgs) -> Exit {
-    let ropts = match read_options(&a.input) {
-        Ok(o) => o,
-        Err(e) => return usage(&e),
-    };
-    let lists = match checklists(&a.checklist) {
-        Ok(c) => c,
+    let (ropts, lists) = match setup(&a.input, &a.checklist) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let mut ev = sopscan::eval::Evaluation::default();

@@ -417,16 +417,22 @@ fn audit_big_file(
             .into_par_iter()
             .map(|r| audit_read(r, checklists, opts, &source))
             .collect();
-        for (outcome, conv, json) in done {
-            match &outcome {
-                Ok(_) => totals.audited += 1,
-                Err(_) => totals.rejected += 1,
-            }
-            sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
-        }
+        deliver(done, sink, totals)?;
     }
     totals.bytes += bytes;
     observer.advance(bytes);
+    Ok(())
+}
+
+/// Hand audited conversations to the sink, in order, counting them.
+fn deliver(done: Vec<Done>, sink: &mut dyn Sink, totals: &mut RunTotals) -> std::io::Result<()> {
+    for (outcome, conv, json) in done {
+        match &outcome {
+            Ok(_) => totals.audited += 1,
+            Err(_) => totals.rejected += 1,
+        }
+        sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
+    }
     Ok(())
 }
 
@@ -446,13 +452,7 @@ fn flush(
         .collect();
     drop(units);
     for group in done {
-        for (outcome, conv, json) in group {
-            match &outcome {
-                Ok(_) => totals.audited += 1,
-                Err(_) => totals.rejected += 1,
-            }
-            sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
-        }
+        deliver(group, sink, totals)?;
     }
     totals.bytes += bytes;
     observer.advance(bytes);
