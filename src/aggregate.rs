@@ -82,6 +82,15 @@ pub struct CriticalFailure {
     pub quote: String,
 }
 
+/// The value under `key`, inserted first if missing; clones the key only on insertion
+/// (this runs for every item of every conversation).
+fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
 impl Rollup {
     pub fn mean(&self) -> Option<f64> {
         (self.scored > 0).then(|| self.score_sum / self.scored as f64)
@@ -104,19 +113,16 @@ impl Rollup {
             self.score_sum += s;
             self.score_sq_sum += s * s;
         }
-        *self.languages.entry(r.language.clone()).or_default() += 1;
-        *self
-            .channels
-            .entry(r.channel.as_str().to_string())
-            .or_default() += 1;
+        *slot(&mut self.languages, &r.language) += 1;
+        *slot(&mut self.channels, r.channel.as_str()) += 1;
         if r.agent_inferred == Some(true) {
             self.agent_inferred += 1;
         }
         for s in &r.sections {
-            self.sections.entry(s.id.clone()).or_default().add(s.status);
+            slot(&mut self.sections, &s.id).add(s.status);
             for i in &s.items {
                 if !i.advisory {
-                    self.items.entry(i.id.clone()).or_default().add(i.status);
+                    slot(&mut self.items, &i.id).add(i.status);
                 }
                 let example = || {
                     let ev = i
