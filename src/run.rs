@@ -121,6 +121,9 @@ pub struct RunOptions {
     pub keep_conversations: bool,
     /// Serialise each result in the worker that produced it (for writers of results.jsonl).
     pub serialize: bool,
+    /// Files at least this large are audited on their own, in chunks; 0 means the default
+    /// (4 MiB).
+    pub big_file_bytes: usize,
 }
 
 /// Totals of a run.
@@ -336,7 +339,12 @@ pub fn run(
             let size = std::fs::metadata(&file)
                 .map(|m| m.len() as usize)
                 .unwrap_or(0);
-            if size >= BIG_FILE {
+            let big = if opts.big_file_bytes == 0 {
+                BIG_FILE
+            } else {
+                opts.big_file_bytes
+            };
+            if size >= big {
                 // A mailbox or an export of thousands of conversations: audit it in chunks so
                 // its results never pile up in memory. Earlier files go out first, in order.
                 flush(
@@ -697,4 +705,82 @@ fn emit(
         }
     }
     rejected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::builtin;
+
+    /// Collects result lines and errors in the order the sink receives them.
+    #[derive(Default)]
+    struct Lines(Vec<String>);
+
+    impl Sink for Lines {
+        fn outcome(
+            &mut self,
+            o: Outcome,
+            _: Option<&Conversation>,
+            json: Option<&str>,
+        ) -> std::io::Result<()> {
+            self.0.push(match o {
+                Ok(r) => json
+                    .map(str::to_string)
+                    .unwrap_or_else(|| serde_json::to_string(&r).unwrap()),
+                Err(e) => e.to_string(),
+            });
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn big_files_in_chunks_give_the_same_output_as_small_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let convs: Vec<String> = (0..2500)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"c{i:05}","agent":"a{}","turns":[{{"speaker":"customer","text":"my order {i} is late"}},{{"speaker":"agent","text":"Hello! Sorry your order is late, I have refunded it. Anything else? Have a nice day."}}]}}"#,
+                    i % 3
+                )
+            })
+            .collect();
+        let before = dir.path().join("a-first.jsonl");
+        std::fs::write(
+            &before,
+            "{\"id\":\"x\",\"agent\":\"a\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"hi\"}]}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("b-export.json"),
+            format!("[{}]", convs.join(",\n")),
+        )
+        .unwrap();
+        let lists = Checklists::new(builtin::load_all().unwrap(), None);
+        let run_with = |big: usize| {
+            let opts = RunOptions {
+                serialize: true,
+                big_file_bytes: big,
+                ..Default::default()
+            };
+            let mut sink = Lines::default();
+            let totals = run(
+                &[dir.path().to_path_buf()],
+                &lists,
+                &opts,
+                &mut sink,
+                &Quiet,
+            )
+            .unwrap();
+            (totals, sink.0)
+        };
+        let (small_totals, small) = run_with(usize::MAX);
+        let (big_totals, big) = run_with(1);
+        assert_eq!(small_totals.audited, 2501);
+        assert_eq!(small_totals, big_totals);
+        assert_eq!(small, big);
+        assert!(
+            big[0].contains("\"conversation\":\"x\""),
+            "earlier files come first"
+        );
+    }
 }
