@@ -158,6 +158,7 @@ fn audit(a: AuditArgs) -> Exit {
         read: ropts,
         keep_conversations: false,
         serialize: true,
+        ..Default::default()
     };
     let progress = Progress(bar.clone());
     let started = std::time::Instant::now();
@@ -220,6 +221,7 @@ fn check(a: CheckArgs) -> Exit {
         read: ropts,
         keep_conversations: true,
         serialize: false,
+        ..Default::default()
     };
     if let Err(e) = run::run(
         std::slice::from_ref(&a.file),
@@ -362,6 +364,7 @@ fn eval(a: EvalArgs) -> Exit {
         read: ropts,
         keep_conversations: true,
         serialize: false,
+        ..Default::default()
     };
     if let Err(e) = run::run(&a.paths, &lists, &opts, &mut ev, &run::Quiet) {
         eprintln!("error: {e}");
