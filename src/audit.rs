@@ -15,6 +15,8 @@ pub struct TurnView {
     /// Ordinal of this turn's message among its speaker's messages (consecutive turns of one
     /// speaker form one message).
     pub block: usize,
+    /// Ordinal of this turn among its speaker's visible turns.
+    pub ordinal: usize,
     /// Internal notes and empty turns are never judged.
     pub visible: bool,
 }
@@ -30,6 +32,7 @@ impl<'a> ConvView<'a> {
     pub fn new(conv: &'a Conversation, language: &'a str) -> Self {
         let mut turns = Vec::with_capacity(conv.turns.len());
         let mut counts = [0usize; 4];
+        let mut ordinals = [0usize; 4];
         let mut last: Option<Speaker> = None;
         for t in &conv.turns {
             let visible = !t.internal && !t.text.trim().is_empty();
@@ -40,9 +43,14 @@ impl<'a> ConvView<'a> {
             if visible {
                 last = Some(t.speaker);
             }
+            let ordinal = ordinals[slot];
+            if visible {
+                ordinals[slot] += 1;
+            }
             turns.push(TurnView {
                 norm: normalize(&t.text),
                 block: counts[slot].saturating_sub(1),
+                ordinal,
                 visible,
             });
         }
@@ -167,11 +175,11 @@ fn resolve_scope(
         desc = format!("{noun} turns in the first {secs} s");
     }
     if let Some(n) = s.first_turns {
-        turns.retain(|&i| cv.turns[i].block < n);
+        turns.retain(|&i| cv.turns[i].ordinal < n);
         desc = if n == 1 {
-            format!("the {noun}'s first message")
+            format!("the {noun}'s first turn")
         } else {
-            format!("the {noun}'s first {n} messages")
+            format!("the {noun}'s first {n} turns")
         };
     }
     if let Some(n) = s.last_turns {

@@ -73,9 +73,11 @@ impl SpeakerSel {
 #[derive(Debug, Clone, Default)]
 pub struct ScopeSpec {
     pub speaker: SpeakerSel,
-    /// The speaker's first N messages (consecutive turns of one speaker are one message).
+    /// The speaker's first N turns, each turn counted: a greeting that only comes in the
+    /// agent's second chat bubble is already late.
     pub first_turns: Option<usize>,
-    /// The speaker's last N messages.
+    /// The speaker's last N messages (consecutive turns of one speaker count as one message,
+    /// so a closing split over two bubbles is still "the last message").
     pub last_turns: Option<usize>,
     /// With `when`: the speaker's next N messages after the trigger.
     pub within_turns: Option<usize>,
