@@ -10,7 +10,8 @@
 //! are stemmed ("charged twice" ~ "double charge"). Generic service words (`weak_words`:
 //! "order", "account") count half, so "what is your order number?" is not a restatement, and
 //! sentences that start like an instruction or a request (`not_restating`: "please", "can
-//! you") are skipped, because giving steps is solving, not listening.
+//! you") are skipped, because giving steps is solving, not listening. The agent's and the
+//! customer's names never count as shared words.
 //!
 //! ## Why it matters
 //! Customers who hear their problem repeated back feel heard, and the agent catches
@@ -155,10 +156,18 @@ impl super::Check for Paraphrase {
         };
         let block = cv.turns[first].block;
         let problem_turns: Vec<usize> = customer.iter().copied().filter(|&t| cv.turns[t].block == block).collect();
+        // Names are not part of the problem: an agent writing "Dear Mr Porter" or signing
+        // with the team's name restates nothing.
+        let mut names: Vec<String> = Vec::new();
+        for party in [Some(&conv.agent), conv.customer.as_ref()].into_iter().flatten() {
+            for n in [party.name.as_deref(), Some(party.id.as_str())].into_iter().flatten() {
+                names.extend(self.content(n));
+            }
+        }
         let mut problem: Vec<String> = Vec::new();
         for &t in &problem_turns {
             for s in self.content(&conv.turns[t].text) {
-                if !problem.contains(&s) {
+                if !problem.contains(&s) && !names.contains(&s) {
                     problem.push(s);
                 }
             }
