@@ -20,3 +20,4 @@ pub mod report;
 pub mod run;
 pub mod sample;
 pub mod score;
+pub mod walk;

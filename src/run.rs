@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -19,6 +19,8 @@ use crate::language::LanguageDecider;
 use crate::model::Conversation;
 use crate::read::{self, ReadOptions};
 use crate::score::ConversationResult;
+pub use crate::walk::discover;
+use crate::walk::{is_jsonl, is_mail};
 
 /// An input that could not be audited: a file, a line of a file, or one conversation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -135,102 +137,6 @@ pub struct RunTotals {
     pub rejected: u64,
 }
 
-const JSONL_EXTENSIONS: &[&str] = &["jsonl", "ndjson"];
-/// Extensions read when walking a directory (an explicitly named file is always read).
-const EXTENSIONS: &[&str] = &[
-    "json",
-    "jsonl",
-    "ndjson",
-    "txt",
-    "csv",
-    "tsv",
-    "vtt",
-    "srt",
-    "eml",
-    "mbox",
-    "mbx",
-    "log",
-    "transcript",
-];
-
-fn is_mail(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    matches!(ext.as_str(), "eml" | "mbox" | "mbx") || path.file_name().is_some_and(|n| n == "mbox")
-}
-
-fn is_jsonl(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| JSONL_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-/// Files under `paths`, sorted. Directories are walked recursively; hidden entries, files
-/// with other extensions, and fixture expectation files (`*.expect.json`) are skipped.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
-            Ok(_) => files.push(p.clone()),
-            Err(e) => errors.push(InputError {
-                path: p.display().to_string(),
-                line: None,
-                conversation: None,
-                reason: e.to_string(),
-            }),
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(InputError {
-                path: dir.display().to_string(),
-                line: None,
-                conversation: None,
-                reason: e.to_string(),
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with('.') || name.ends_with(".expect.json") {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, files, errors),
-            Ok(_) => {
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                if EXTENSIONS.contains(&ext.as_str()) || name.eq_ignore_ascii_case("mbox") {
-                    files.push(path);
-                }
-            }
-            Err(e) => errors.push(InputError {
-                path: path.display().to_string(),
-                line: None,
-                conversation: None,
-                reason: e.to_string(),
-            }),
-        }
-    }
-}
-
 /// One piece of parallel work.
 enum Unit {
     Line {
@@ -245,6 +151,73 @@ enum Unit {
 
 const BATCH_UNITS: usize = 1024;
 const BATCH_BYTES: usize = 8 << 20;
+
+/// A piece of input in output order: a unit of work, or an input that could not be opened.
+enum Piece {
+    Unit(Unit, usize),
+    Broken(InputError),
+}
+
+/// Every piece of input under the discovered files, in order. JSON Lines files are read
+/// lazily, one line at a time, so a file of any size is never held whole.
+fn pieces(files: Vec<PathBuf>, opts: &ReadOptions) -> impl Iterator<Item = Piece> + '_ {
+    files
+        .into_iter()
+        .flat_map(move |file| -> Box<dyn Iterator<Item = Piece>> {
+            if !(is_jsonl(&file) && opts.format.as_deref().is_none_or(|f| f == "native")) {
+                let size = std::fs::metadata(&file)
+                    .map(|m| m.len() as usize)
+                    .unwrap_or(0);
+                return Box::new(std::iter::once(Piece::Unit(
+                    Unit::File { path: file },
+                    size,
+                )));
+            }
+            let source: Arc<str> = Arc::from(file.display().to_string());
+            let broken = move |source: &str, line: Option<u64>, reason: String| {
+                Piece::Broken(InputError {
+                    path: source.to_string(),
+                    line,
+                    conversation: None,
+                    reason,
+                })
+            };
+            let mut reader = match std::fs::File::open(&file) {
+                Ok(h) => BufReader::with_capacity(1 << 20, h),
+                Err(e) => return Box::new(std::iter::once(broken(&source, None, e.to_string()))),
+            };
+            let mut line_no = 0u64;
+            let mut done = false;
+            Box::new(std::iter::from_fn(move || {
+                while !done {
+                    let mut buf = Vec::new();
+                    match reader.read_until(b'\n', &mut buf) {
+                        Ok(0) => done = true,
+                        Ok(n) => {
+                            line_no += 1;
+                            if !buf.iter().all(|b| b.is_ascii_whitespace()) {
+                                let unit = Unit::Line {
+                                    source: source.clone(),
+                                    line: line_no,
+                                    bytes: buf,
+                                };
+                                return Some(Piece::Unit(unit, n));
+                            }
+                        }
+                        Err(e) => {
+                            done = true;
+                            return Some(broken(
+                                &source,
+                                Some(line_no + 1),
+                                format!("read error: {e}"),
+                            ));
+                        }
+                    }
+                }
+                None
+            }))
+        })
+}
 
 /// Audit every conversation under `paths`, delivering outcomes to `sink` in order.
 pub fn run(
@@ -269,82 +242,31 @@ pub fn run(
         totals.rejected += 1;
         sink.outcome(Err(e), None, None)?;
     }
+    let big = if opts.big_file_bytes == 0 {
+        BIG_FILE
+    } else {
+        opts.big_file_bytes
+    };
     let mut batch: Vec<Unit> = Vec::new();
     let mut batch_bytes = 0usize;
-    for file in files {
-        if is_jsonl(&file) && opts.read.format.as_deref().is_none_or(|f| f == "native") {
-            let source: Arc<str> = Arc::from(file.display().to_string());
-            let handle = match std::fs::File::open(&file) {
-                Ok(h) => h,
-                Err(e) => {
-                    totals.rejected += 1;
-                    sink.outcome(
-                        Err(InputError {
-                            path: source.to_string(),
-                            line: None,
-                            conversation: None,
-                            reason: e.to_string(),
-                        }),
-                        None,
-                        None,
-                    )?;
-                    continue;
-                }
-            };
-            let mut reader = BufReader::with_capacity(1 << 20, handle);
-            let mut line_no = 0u64;
-            loop {
-                let mut buf = Vec::new();
-                let n = match reader.read_until(b'\n', &mut buf) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        totals.rejected += 1;
-                        let err = InputError {
-                            path: source.to_string(),
-                            line: Some(line_no + 1),
-                            conversation: None,
-                            reason: format!("read error: {e}"),
-                        };
-                        sink.outcome(Err(err), None, None)?;
-                        break;
-                    }
-                };
-                if n == 0 {
-                    break;
-                }
-                line_no += 1;
-                if buf.iter().all(|b| b.is_ascii_whitespace()) {
-                    continue;
-                }
-                batch_bytes += n;
-                batch.push(Unit::Line {
-                    source: source.clone(),
-                    line: line_no,
-                    bytes: buf,
-                });
-                if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
-                    flush(
-                        &mut batch,
-                        checklists,
-                        opts,
-                        sink,
-                        &mut totals,
-                        observer,
-                        batch_bytes as u64,
-                    )?;
-                    batch_bytes = 0;
-                }
+    for piece in pieces(files, &opts.read) {
+        match piece {
+            Piece::Broken(e) => {
+                // Keep order: what was batched before the broken input goes out first.
+                flush(
+                    &mut batch,
+                    checklists,
+                    opts,
+                    sink,
+                    &mut totals,
+                    observer,
+                    batch_bytes as u64,
+                )?;
+                batch_bytes = 0;
+                totals.rejected += 1;
+                sink.outcome(Err(e), None, None)?;
             }
-        } else {
-            let size = std::fs::metadata(&file)
-                .map(|m| m.len() as usize)
-                .unwrap_or(0);
-            let big = if opts.big_file_bytes == 0 {
-                BIG_FILE
-            } else {
-                opts.big_file_bytes
-            };
-            if size >= big {
+            Piece::Unit(unit @ Unit::File { .. }, size) if size >= big => {
                 // A mailbox or an export of thousands of conversations: audit it in chunks so
                 // its results never pile up in memory. Earlier files go out first, in order.
                 flush(
@@ -358,7 +280,7 @@ pub fn run(
                 )?;
                 batch_bytes = 0;
                 audit_big_file(
-                    Unit::File { path: file },
+                    unit,
                     checklists,
                     opts,
                     sink,
@@ -366,21 +288,22 @@ pub fn run(
                     observer,
                     size as u64,
                 )?;
-                continue;
             }
-            batch_bytes += size;
-            batch.push(Unit::File { path: file });
-            if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
-                flush(
-                    &mut batch,
-                    checklists,
-                    opts,
-                    sink,
-                    &mut totals,
-                    observer,
-                    batch_bytes as u64,
-                )?;
-                batch_bytes = 0;
+            Piece::Unit(unit, size) => {
+                batch_bytes += size;
+                batch.push(unit);
+                if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
+                    flush(
+                        &mut batch,
+                        checklists,
+                        opts,
+                        sink,
+                        &mut totals,
+                        observer,
+                        batch_bytes as u64,
+                    )?;
+                    batch_bytes = 0;
+                }
             }
         }
     }
@@ -625,64 +548,13 @@ pub fn read_conversations(
     let (files, walk_errors) = discover(paths);
     let mut rejected = walk_errors.len() as u64;
     walk_errors.into_iter().for_each(|e| f(Err(e)));
-    for file in files {
-        let units: Vec<Unit> =
-            if is_jsonl(&file) && opts.format.as_deref().is_none_or(|x| x == "native") {
-                let source: Arc<str> = Arc::from(file.display().to_string());
-                match std::fs::File::open(&file) {
-                    Ok(h) => {
-                        let mut units = Vec::new();
-                        let mut reader = BufReader::new(h);
-                        let mut line = 0;
-                        loop {
-                            let mut buf = Vec::new();
-                            match reader.read_until(b'\n', &mut buf) {
-                                Ok(0) => break,
-                                Ok(_) => {
-                                    line += 1;
-                                    if !buf.iter().all(|b| b.is_ascii_whitespace()) {
-                                        units.push(Unit::Line {
-                                            source: source.clone(),
-                                            line,
-                                            bytes: buf,
-                                        });
-                                    }
-                                    if units.len() >= BATCH_UNITS {
-                                        for u in units.drain(..) {
-                                            rejected += emit(&u, opts, &mut f);
-                                        }
-                                    }
-                                }
-                                Err(e) => {
-                                    rejected += 1;
-                                    f(Err(InputError {
-                                        path: source.to_string(),
-                                        line: Some(line + 1),
-                                        conversation: None,
-                                        reason: e.to_string(),
-                                    }));
-                                    break;
-                                }
-                            }
-                        }
-                        units
-                    }
-                    Err(e) => {
-                        rejected += 1;
-                        f(Err(InputError {
-                            path: source.to_string(),
-                            line: None,
-                            conversation: None,
-                            reason: e.to_string(),
-                        }));
-                        vec![]
-                    }
-                }
-            } else {
-                vec![Unit::File { path: file }]
-            };
-        for u in &units {
-            rejected += emit(u, opts, &mut f);
+    for piece in pieces(files, opts) {
+        match piece {
+            Piece::Unit(u, _) => rejected += emit(&u, opts, &mut f),
+            Piece::Broken(e) => {
+                rejected += 1;
+                f(Err(e));
+            }
         }
     }
     rejected
