@@ -13,9 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::audit::audit;
-use crate::checklist::Checklist;
-use crate::language::LanguageDecider;
+pub use crate::checklist::set::Checklists;
 use crate::model::Conversation;
 use crate::read::{self, ReadOptions};
 use crate::score::ConversationResult;
@@ -69,51 +67,6 @@ pub trait Observer: Sync {
 /// No progress reporting.
 pub struct Quiet;
 impl Observer for Quiet {}
-
-/// The checklists of a run and how a conversation is matched to one.
-pub struct Checklists {
-    pub list: Vec<Checklist>,
-    pub decider: LanguageDecider,
-    default_index: usize,
-}
-
-impl Checklists {
-    /// `default_language`: the language whose checklist is used when a conversation's own
-    /// language has none (falls back to the first checklist).
-    pub fn new(list: Vec<Checklist>, default_language: Option<&str>) -> Checklists {
-        let langs: Vec<String> = list.iter().map(|c| c.sop.language.clone()).collect();
-        let default_index = default_language
-            .and_then(|d| langs.iter().position(|l| l == d))
-            .or_else(|| langs.iter().position(|l| l == "en"))
-            .unwrap_or(0);
-        let default = default_language
-            .map(str::to_string)
-            .unwrap_or_else(|| langs[default_index].clone());
-        Checklists {
-            decider: LanguageDecider::new(langs, default),
-            list,
-            default_index,
-        }
-    }
-
-    /// Audit one conversation with the checklist for its language.
-    pub fn audit(&self, conv: &Conversation) -> ConversationResult {
-        let (lang, how) = self.decider.decide(conv);
-        let idx = self
-            .list
-            .iter()
-            .position(|c| c.sop.language == lang)
-            .unwrap_or(self.default_index);
-        let mut r = audit(conv, &self.list[idx], &lang);
-        r.language = lang;
-        r.language_source = how.as_str().to_string();
-        r
-    }
-
-    pub fn by_label(&self, label: &str) -> Option<&Checklist> {
-        self.list.iter().find(|c| c.label() == label)
-    }
-}
 
 /// Options of an audit run.
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@
 
 pub mod builtin;
 pub mod load;
+pub mod set;
 
 use std::collections::BTreeMap;
 
