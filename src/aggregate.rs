@@ -228,7 +228,7 @@ pub fn opportunities(
     checklists: &Checklists,
     n: usize,
 ) -> Vec<Opportunity> {
-    let reference = &checklists.list[0];
+    let reference = checklists.for_languages(&agent.languages);
     let mut out: Vec<(f64, f64, Opportunity)> = Vec::new();
     for (id, tally) in &agent.items {
         if tally.failed == 0 {

@@ -47,6 +47,24 @@ impl Checklists {
         r
     }
 
+    /// The checklist for a language, or the default one.
+    pub fn for_language(&self, lang: &str) -> &Checklist {
+        self.list
+            .iter()
+            .find(|c| c.sop.language == lang)
+            .unwrap_or(&self.list[self.default_index])
+    }
+
+    /// The checklist in which to word a report for conversations in these languages (with
+    /// counts): the most common language's, ties broken by name.
+    pub fn for_languages(&self, counts: &std::collections::BTreeMap<String, u64>) -> &Checklist {
+        let top = counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(l, _)| l.as_str());
+        self.for_language(top.unwrap_or(""))
+    }
+
     pub fn by_label(&self, label: &str) -> Option<&Checklist> {
         self.list.iter().find(|c| c.label() == label)
     }

@@ -48,7 +48,8 @@ pub struct Strength {
 pub fn build(agent: &str, agg: &Aggregate, checklists: &Checklists) -> AgentReport {
     let me = &agg.agents[agent];
     let team = &agg.team;
-    let reference = &checklists.list[0];
+    // Word the report in the language of the agent's conversations.
+    let reference = checklists.for_languages(&me.languages);
     let title_of = |id: &str| -> String {
         reference
             .item(id)
