@@ -86,7 +86,7 @@ pub fn finish(call: Call, input: &Input, opts: &ReadOptions) -> RecordResult {
         .filter(|l| is_person_name(l, opts))
         .map(str::to_string);
     let agent_id = clean_id(call.agent_id)
-        .or_else(|| agent_from_filename(input, opts))
+        .or_else(|| input.agent_from_filename(opts))
         .or_else(|| agent_name.clone())
         .unwrap_or_else(|| "unknown".to_string());
     let turns = turns
@@ -167,13 +167,6 @@ fn millis(seconds: f64) -> f64 {
 fn clean_id(id: Option<String>) -> Option<String> {
     id.map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && s != "None" && s != "null")
-}
-
-/// The agent id from the file name, with `--agent-from-filename` (capture group 1).
-pub fn agent_from_filename(input: &Input, opts: &ReadOptions) -> Option<String> {
-    let re = opts.agent_from_filename.as_ref()?;
-    let name = input.path.file_name()?.to_str()?;
-    clean_id(re.captures(name)?.get(1).map(|m| m.as_str().to_string()))
 }
 
 #[cfg(test)]

@@ -129,17 +129,6 @@ pub(crate) fn clock_seconds(s: &str) -> Option<f64> {
     Some(total)
 }
 
-/// The agent id taken from the file name by `--agent-from-filename`, if it matches.
-pub(crate) fn agent_from_filename(input: &Input, opts: &ReadOptions) -> Option<String> {
-    let re = opts.agent_from_filename.as_ref()?;
-    let name = input.path.file_name()?.to_str()?;
-    let caps = re.captures(name)?;
-    caps.get(1)
-        .or_else(|| caps.get(0))
-        .map(|m| m.as_str().to_string())
-        .filter(|s| !s.is_empty())
-}
-
 /// The agent party. Id precedence: an id the export gives, then `--agent-from-filename`,
 /// then a display name the export gives (weaker: names change and collide), then `unknown`.
 pub(crate) fn agent_party(
@@ -150,7 +139,7 @@ pub(crate) fn agent_party(
 ) -> Party {
     let name = name.filter(|n| !is_redacted(n));
     let id = export_id
-        .or_else(|| agent_from_filename(input, opts))
+        .or_else(|| input.agent_from_filename(opts))
         .or_else(|| name.clone())
         .unwrap_or_else(|| "unknown".to_string());
     Party { id, name }

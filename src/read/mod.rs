@@ -118,6 +118,16 @@ impl<'a> Input<'a> {
             .to_ascii_lowercase()
     }
 
+    /// The agent id `--agent-from-filename` takes from the file name: its first capture
+    /// group (the whole match when the pattern has none), trimmed; `None` when it does not
+    /// match or gives nothing.
+    pub fn agent_from_filename(&self, opts: &ReadOptions) -> Option<String> {
+        let name = self.path.file_name()?.to_str()?;
+        let caps = opts.agent_from_filename.as_ref()?.captures(name)?;
+        let id = caps.get(1).or_else(|| caps.get(0))?.as_str().trim();
+        (!id.is_empty()).then(|| id.to_string())
+    }
+
     /// The file name without its extension: a fallback conversation id.
     pub fn stem(&self) -> String {
         self.path

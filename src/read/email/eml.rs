@@ -34,7 +34,7 @@ impl Format for Eml {
         let id = mail.message_id.clone().unwrap_or_else(|| input.stem());
         let threads = vec![vec![mail]];
         let roles = Roles::new(opts, &threads);
-        let file_agent = agent_from_filename(input, opts);
+        let file_agent = input.agent_from_filename(opts);
         let record = conversation(id, &threads[0], &roles, file_agent)
             .map(|c| Record {
                 line: Some(line),
@@ -46,15 +46,6 @@ impl Format for Eml {
             });
         Ok(vec![record])
     }
-}
-
-/// The agent id the user's `--agent-from-filename` pattern takes from the file name.
-pub fn agent_from_filename(input: &Input, opts: &ReadOptions) -> Option<String> {
-    let name = input.path.file_name()?.to_str()?;
-    let caps = opts.agent_from_filename.as_ref()?.captures(name)?;
-    caps.get(1)
-        .map(|m| m.as_str().to_string())
-        .filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

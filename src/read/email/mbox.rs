@@ -13,7 +13,6 @@
 
 use std::borrow::Cow;
 
-use super::eml::agent_from_filename;
 use super::thread::{Roles, conversation, group};
 use super::{parse_mail, starts_with_headers};
 use crate::read::{Format, Input, ReadOptions, Record, RecordError, RecordResult};
@@ -55,7 +54,7 @@ impl Format for Mbox {
         }
         let threads = group(mails);
         let roles = Roles::new(opts, &threads);
-        let file_agent = agent_from_filename(input, opts);
+        let file_agent = input.agent_from_filename(opts);
         for thread in &threads {
             let first = &thread[0];
             let id = first
