@@ -200,148 +200,116 @@ pub fn run(
     } else {
         opts.big_file_bytes
     };
-    let mut batch: Vec<Unit> = Vec::new();
-    let mut batch_bytes = 0usize;
+    let mut p = Pipeline {
+        checklists,
+        opts,
+        sink,
+        observer,
+        totals,
+        batch: Vec::new(),
+        batch_bytes: 0,
+    };
     for piece in pieces(files, &opts.read) {
         match piece {
             Piece::Broken(e) => {
                 // Keep order: what was batched before the broken input goes out first.
-                flush(
-                    &mut batch,
-                    checklists,
-                    opts,
-                    sink,
-                    &mut totals,
-                    observer,
-                    batch_bytes as u64,
-                )?;
-                batch_bytes = 0;
-                totals.rejected += 1;
-                sink.outcome(Err(e), None, None)?;
+                p.flush()?;
+                p.totals.rejected += 1;
+                p.sink.outcome(Err(e), None, None)?;
             }
             Piece::Unit(unit @ Unit::File { .. }, size) if size >= big => {
                 // A mailbox or an export of thousands of conversations: audit it in chunks so
                 // its results never pile up in memory. Earlier files go out first, in order.
-                flush(
-                    &mut batch,
-                    checklists,
-                    opts,
-                    sink,
-                    &mut totals,
-                    observer,
-                    batch_bytes as u64,
-                )?;
-                batch_bytes = 0;
-                audit_big_file(
-                    unit,
-                    checklists,
-                    opts,
-                    sink,
-                    &mut totals,
-                    observer,
-                    size as u64,
-                )?;
+                p.flush()?;
+                p.audit_big_file(unit, size as u64)?;
             }
             Piece::Unit(unit, size) => {
-                batch_bytes += size;
-                batch.push(unit);
-                if batch.len() >= BATCH_UNITS || batch_bytes >= BATCH_BYTES {
-                    flush(
-                        &mut batch,
-                        checklists,
-                        opts,
-                        sink,
-                        &mut totals,
-                        observer,
-                        batch_bytes as u64,
-                    )?;
-                    batch_bytes = 0;
+                p.batch_bytes += size;
+                p.batch.push(unit);
+                if p.batch.len() >= BATCH_UNITS || p.batch_bytes >= BATCH_BYTES {
+                    p.flush()?;
                 }
             }
         }
     }
-    flush(
-        &mut batch,
-        checklists,
-        opts,
-        sink,
-        &mut totals,
-        observer,
-        batch_bytes as u64,
-    )?;
-    Ok(totals)
+    p.flush()?;
+    Ok(p.totals)
+}
+
+/// The ordered, sequential side of a run: the batch being filled and where outcomes go.
+struct Pipeline<'a> {
+    checklists: &'a Checklists,
+    opts: &'a RunOptions,
+    sink: &'a mut dyn Sink,
+    observer: &'a dyn Observer,
+    totals: RunTotals,
+    batch: Vec<Unit>,
+    batch_bytes: usize,
+}
+
+impl Pipeline<'_> {
+    /// Audit the batch in parallel and deliver its outcomes in input order.
+    fn flush(&mut self) -> std::io::Result<()> {
+        let units = std::mem::take(&mut self.batch);
+        let (checklists, opts) = (self.checklists, self.opts);
+        let done: Vec<Vec<Done>> = units
+            .par_iter()
+            .map(|u| process(u, checklists, opts))
+            .collect();
+        drop(units);
+        for group in done {
+            self.deliver(group)?;
+        }
+        let bytes = std::mem::take(&mut self.batch_bytes) as u64;
+        self.advance(bytes);
+        Ok(())
+    }
+
+    /// Read one big file, then audit its conversations chunk by chunk in parallel, handing
+    /// each chunk's outcomes to the sink before the next chunk starts.
+    fn audit_big_file(&mut self, unit: Unit, bytes: u64) -> std::io::Result<()> {
+        let (checklists, opts) = (self.checklists, self.opts);
+        let (source, reads) = read_unit(&unit, &opts.read);
+        let mut reads = reads.into_iter();
+        loop {
+            let chunk: Vec<Read> = reads.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let done: Vec<Done> = chunk
+                .into_par_iter()
+                .map(|r| audit_read(r, checklists, opts, &source))
+                .collect();
+            self.deliver(done)?;
+        }
+        self.advance(bytes);
+        Ok(())
+    }
+
+    /// Hand audited conversations to the sink, in order, counting them.
+    fn deliver(&mut self, done: Vec<Done>) -> std::io::Result<()> {
+        for (outcome, conv, json) in done {
+            match &outcome {
+                Ok(_) => self.totals.audited += 1,
+                Err(_) => self.totals.rejected += 1,
+            }
+            self.sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
+        }
+        Ok(())
+    }
+
+    fn advance(&mut self, bytes: u64) {
+        self.totals.bytes += bytes;
+        self.observer.advance(bytes);
+    }
 }
 
 type Done = (Outcome, Option<Conversation>, Option<String>);
 
-/// Files at least this large are audited on their own, in chunks (see [`audit_big_file`]).
+/// Files at least this large are audited on their own, in chunks (see `Pipeline::audit_big_file`).
 const BIG_FILE: usize = 4 << 20;
 /// Conversations audited at a time from one big file.
 const CHUNK: usize = 1024;
-
-/// Read one big file, then audit its conversations chunk by chunk in parallel, handing each
-/// chunk's outcomes to the sink before the next chunk starts.
-fn audit_big_file(
-    unit: Unit,
-    checklists: &Checklists,
-    opts: &RunOptions,
-    sink: &mut dyn Sink,
-    totals: &mut RunTotals,
-    observer: &dyn Observer,
-    bytes: u64,
-) -> std::io::Result<()> {
-    let (source, reads) = read_unit(&unit, &opts.read);
-    let mut reads = reads.into_iter();
-    loop {
-        let chunk: Vec<Read> = reads.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        let done: Vec<Done> = chunk
-            .into_par_iter()
-            .map(|r| audit_read(r, checklists, opts, &source))
-            .collect();
-        deliver(done, sink, totals)?;
-    }
-    totals.bytes += bytes;
-    observer.advance(bytes);
-    Ok(())
-}
-
-/// Hand audited conversations to the sink, in order, counting them.
-fn deliver(done: Vec<Done>, sink: &mut dyn Sink, totals: &mut RunTotals) -> std::io::Result<()> {
-    for (outcome, conv, json) in done {
-        match &outcome {
-            Ok(_) => totals.audited += 1,
-            Err(_) => totals.rejected += 1,
-        }
-        sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
-    }
-    Ok(())
-}
-
-fn flush(
-    batch: &mut Vec<Unit>,
-    checklists: &Checklists,
-    opts: &RunOptions,
-    sink: &mut dyn Sink,
-    totals: &mut RunTotals,
-    observer: &dyn Observer,
-    bytes: u64,
-) -> std::io::Result<()> {
-    let units = std::mem::take(batch);
-    let done: Vec<Vec<Done>> = units
-        .par_iter()
-        .map(|u| process(u, checklists, opts))
-        .collect();
-    drop(units);
-    for group in done {
-        deliver(group, sink, totals)?;
-    }
-    totals.bytes += bytes;
-    observer.advance(bytes);
-    Ok(())
-}
 
 /// Audit one conversation, turning a panic into an error so one bad case never stops a run.
 fn audit_guarded(
