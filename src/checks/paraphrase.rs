@@ -150,8 +150,11 @@ impl super::Check for Paraphrase {
         let conv = cv.conv;
         // The problem statement: the customer's first substantive message (all its turns).
         let customer = cv.turns_of(crate::checklist::SpeakerSel::Customer);
-        let Some(&first) = customer.iter().find(|&&t| self.content(&conv.turns[t].text).len() >= self.problem_min_words)
-        else {
+        let found = customer.iter().find_map(|&t| {
+            let words = self.content(&conv.turns[t].text);
+            (words.len() >= self.problem_min_words).then_some((t, words))
+        });
+        let Some((first, first_words)) = found else {
             return Verdict::na("the customer never described a problem");
         };
         let block = cv.turns[first].block;
@@ -164,9 +167,15 @@ impl super::Check for Paraphrase {
                 names.extend(self.content(n));
             }
         }
+        let mut first_words = Some(first_words);
         let mut problem: Vec<String> = Vec::new();
         for &t in &problem_turns {
-            for s in self.content(&conv.turns[t].text) {
+            // The problem statement's own words were worked out while looking for it.
+            let words = match first_words.take_if(|_| t == first) {
+                Some(w) => w,
+                None => self.content(&conv.turns[t].text),
+            };
+            for s in words {
                 if !problem.contains(&s) && !names.contains(&s) {
                     problem.push(s);
                 }
