@@ -45,8 +45,9 @@ impl std::fmt::Display for InputError {
 
 pub type Outcome = Result<ConversationResult, InputError>;
 
-/// Receives every outcome, in output order.
-pub trait Sink {
+/// Receives every outcome, in output order. It runs next to the auditing of the following
+/// batch (on another thread), hence `Send`.
+pub trait Sink: Send {
     /// `json` is the result already serialised as one JSON line (without the newline) when
     /// [`RunOptions::serialize`] is set: serialising in the workers keeps the ordered,
     /// single-threaded part of the run small.
@@ -208,14 +209,14 @@ pub fn run(
         totals,
         batch: Vec::new(),
         batch_bytes: 0,
+        pending: Vec::new(),
     };
     for piece in pieces(files, &opts.read) {
         match piece {
             Piece::Broken(e) => {
                 // Keep order: what was batched before the broken input goes out first.
                 p.flush()?;
-                p.totals.rejected += 1;
-                p.sink.outcome(Err(e), None, None)?;
+                p.pending.push((Err(e), None, None));
             }
             Piece::Unit(unit @ Unit::File { .. }, size) if size >= big => {
                 // A mailbox or an export of thousands of conversations: audit it in chunks so
@@ -233,10 +234,17 @@ pub fn run(
         }
     }
     p.flush()?;
+    let pending = std::mem::take(&mut p.pending);
+    deliver(p.sink, &mut p.totals, pending)?;
     Ok(p.totals)
 }
 
-/// The ordered, sequential side of a run: the batch being filled and where outcomes go.
+/// The ordered, sequential side of a run: the batch being filled, the audited outcomes
+/// waiting to be delivered and where they go.
+///
+/// Delivery (writing results, adding to the aggregate) is the one part of a run that cannot
+/// be parallel, so it overlaps the auditing of the next batch: while the workers audit batch
+/// N, the outcomes of batch N-1 are handed to the sink. Order is unchanged.
 struct Pipeline<'a> {
     checklists: &'a Checklists,
     opts: &'a RunOptions,
@@ -245,28 +253,38 @@ struct Pipeline<'a> {
     totals: RunTotals,
     batch: Vec<Unit>,
     batch_bytes: usize,
+    /// Audited, in order, not yet delivered.
+    pending: Vec<Done>,
 }
 
 impl Pipeline<'_> {
-    /// Audit the batch in parallel and deliver its outcomes in input order.
+    /// Audit the batch in parallel while delivering the previous one.
     fn flush(&mut self) -> std::io::Result<()> {
         let units = std::mem::take(&mut self.batch);
         let (checklists, opts) = (self.checklists, self.opts);
-        let done: Vec<Vec<Done>> = units
-            .par_iter()
-            .map(|u| process(u, checklists, opts))
-            .collect();
-        drop(units);
-        for group in done {
-            self.deliver(group)?;
-        }
+        self.overlap(move || {
+            units
+                .par_iter()
+                .flat_map_iter(|u| process(u, checklists, opts))
+                .collect()
+        })?;
         let bytes = std::mem::take(&mut self.batch_bytes) as u64;
         self.advance(bytes);
         Ok(())
     }
 
-    /// Read one big file, then audit its conversations chunk by chunk in parallel, handing
-    /// each chunk's outcomes to the sink before the next chunk starts.
+    /// Run `audit` (parallel work producing the next outcomes) while the pending outcomes
+    /// go to the sink; the new outcomes become the pending ones.
+    fn overlap(&mut self, audit: impl FnOnce() -> Vec<Done> + Send) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let (sink, totals) = (&mut *self.sink, &mut self.totals);
+        let (delivered, done) = rayon::join(|| deliver(sink, totals, pending), audit);
+        self.pending = done;
+        delivered
+    }
+
+    /// Read one big file, then audit its conversations chunk by chunk in parallel, each
+    /// chunk's outcomes going to the sink while the next chunk is audited.
     fn audit_big_file(&mut self, unit: Unit, bytes: u64) -> std::io::Result<()> {
         let (checklists, opts) = (self.checklists, self.opts);
         let (source, reads) = read_unit(&unit, &opts.read);
@@ -276,25 +294,15 @@ impl Pipeline<'_> {
             if chunk.is_empty() {
                 break;
             }
-            let done: Vec<Done> = chunk
-                .into_par_iter()
-                .map(|r| audit_read(r, checklists, opts, &source))
-                .collect();
-            self.deliver(done)?;
+            let source = source.as_str();
+            self.overlap(move || {
+                chunk
+                    .into_par_iter()
+                    .map(|r| audit_read(r, checklists, opts, source))
+                    .collect()
+            })?;
         }
         self.advance(bytes);
-        Ok(())
-    }
-
-    /// Hand audited conversations to the sink, in order, counting them.
-    fn deliver(&mut self, done: Vec<Done>) -> std::io::Result<()> {
-        for (outcome, conv, json) in done {
-            match &outcome {
-                Ok(_) => self.totals.audited += 1,
-                Err(_) => self.totals.rejected += 1,
-            }
-            self.sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
-        }
         Ok(())
     }
 
@@ -302,6 +310,18 @@ impl Pipeline<'_> {
         self.totals.bytes += bytes;
         self.observer.advance(bytes);
     }
+}
+
+/// Hand audited conversations to the sink, in order, counting them.
+fn deliver(sink: &mut dyn Sink, totals: &mut RunTotals, done: Vec<Done>) -> std::io::Result<()> {
+    for (outcome, conv, json) in done {
+        match &outcome {
+            Ok(_) => totals.audited += 1,
+            Err(_) => totals.rejected += 1,
+        }
+        sink.outcome(outcome, conv.as_ref(), json.as_deref())?;
+    }
+    Ok(())
 }
 
 type Done = (Outcome, Option<Conversation>, Option<String>);
@@ -434,13 +454,21 @@ fn audit_read(r: Read, checklists: &Checklists, opts: &RunOptions, source: &str)
         Ok((line, conv)) => {
             let outcome = audit_guarded(&conv, checklists, source, line);
             let json = match (&outcome, opts.serialize) {
-                (Ok(r), true) => serde_json::to_string(r).ok(),
+                (Ok(r), true) => to_json(r),
                 _ => None,
             };
             (outcome, keep(opts, conv), json)
         }
         Err(e) => (Err(e), None, None),
     }
+}
+
+/// One result as a JSON line (without the newline). A result line is a few kilobytes:
+/// starting with room for it saves the buffer's repeated growth.
+fn to_json(r: &ConversationResult) -> Option<String> {
+    let mut buf = Vec::with_capacity(8 << 10);
+    serde_json::to_writer(&mut buf, r).ok()?;
+    String::from_utf8(buf).ok()
 }
 
 fn process(unit: &Unit, checklists: &Checklists, opts: &RunOptions) -> Vec<Done> {
