@@ -4,6 +4,7 @@
 
 use crate::checklist::{Checklist, Item, SpeakerSel};
 use crate::checks::{Evidence, Role, Status, Verdict};
+use crate::matcher::{Hit, PhraseSet, Scanned, TurnLiterals, Union};
 use crate::model::{Conversation, Speaker};
 use crate::normalize::{Normalized, normalize};
 use crate::score::{self, ConversationResult, ItemResult};
@@ -19,6 +20,8 @@ pub struct TurnView {
     pub ordinal: usize,
     /// Internal notes and empty turns are never judged.
     pub visible: bool,
+    /// Literal phrase matches of the checklist's sets, found in one scan (visible turns only).
+    literals: TurnLiterals,
 }
 
 /// A conversation prepared for checks.
@@ -26,15 +29,29 @@ pub struct ConvView<'a> {
     pub conv: &'a Conversation,
     pub turns: Vec<TurnView>,
     pub language: &'a str,
+    union: Option<&'a Union>,
 }
 
 impl<'a> ConvView<'a> {
-    pub fn new(conv: &'a Conversation, language: &'a str) -> Self {
+    /// Prepare `conv` for checks; with `union` (the checklist's phrases), every visible turn
+    /// is scanned once for all literal phrases.
+    pub fn new(conv: &'a Conversation, language: &'a str, union: Option<&'a Union>) -> Self {
+        let norms = conv.turns.iter().map(|t| normalize(&t.text)).collect();
+        Self::with_normalized(conv, norms, language, union)
+    }
+
+    /// [`ConvView::new`] with the turns already normalised (`norms[i]` is turn `i`).
+    pub fn with_normalized(
+        conv: &'a Conversation,
+        norms: Vec<Normalized>,
+        language: &'a str,
+        union: Option<&'a Union>,
+    ) -> Self {
         let mut turns = Vec::with_capacity(conv.turns.len());
         let mut counts = [0usize; 4];
         let mut ordinals = [0usize; 4];
         let mut last: Option<Speaker> = None;
-        for t in &conv.turns {
+        for (t, norm) in conv.turns.iter().zip(norms) {
             let visible = !t.internal && !t.text.trim().is_empty();
             let slot = t.speaker as usize;
             if visible && last != Some(t.speaker) {
@@ -47,18 +64,41 @@ impl<'a> ConvView<'a> {
             if visible {
                 ordinals[slot] += 1;
             }
+            let literals = match union {
+                Some(u) if visible => u.scan(&norm),
+                _ => TurnLiterals::default(),
+            };
             turns.push(TurnView {
-                norm: normalize(&t.text),
+                norm,
                 block: counts[slot].saturating_sub(1),
                 ordinal,
                 visible,
+                literals,
             });
         }
         ConvView {
             conv,
             turns,
             language,
+            union,
         }
+    }
+
+    fn scanned(&self, turn: usize) -> Option<Scanned<'_>> {
+        self.union.map(|union| Scanned {
+            union,
+            literals: &self.turns[turn].literals,
+        })
+    }
+
+    /// Every match of `set` in turn `turn` (see [`PhraseSet::find_all`]).
+    pub fn find_all(&self, set: &PhraseSet, turn: usize) -> Vec<Hit> {
+        set.find_all_in(&self.turns[turn].norm, self.scanned(turn))
+    }
+
+    /// The first match of `set` in turn `turn`.
+    pub fn find(&self, set: &PhraseSet, turn: usize) -> Option<Hit> {
+        set.find_in(&self.turns[turn].norm, self.scanned(turn))
     }
 
     /// Visible turns of the given speakers, in order.
@@ -86,7 +126,18 @@ pub struct Scope {
 
 /// Audit `conv` with `checklist`. `language` is the language the checklist was chosen for.
 pub fn audit(conv: &Conversation, checklist: &Checklist, language: &str) -> ConversationResult {
-    let cv = ConvView::new(conv, language);
+    let norms = conv.turns.iter().map(|t| normalize(&t.text)).collect();
+    audit_normalized(conv, norms, checklist, language)
+}
+
+/// [`audit`] with the turns already normalised (`norms[i]` is turn `i`).
+pub fn audit_normalized(
+    conv: &Conversation,
+    norms: Vec<Normalized>,
+    checklist: &Checklist,
+    language: &str,
+) -> ConversationResult {
+    let cv = ConvView::with_normalized(conv, norms, language, Some(&checklist.literals));
     let mut first_match: Vec<Option<usize>> = vec![None; checklist.items.len()];
     let mut results: Vec<ItemResult> = Vec::with_capacity(checklist.items.len());
     for (i, item) in checklist.items.iter().enumerate() {
@@ -127,7 +178,7 @@ fn evaluate(cv: &ConvView, item: &Item, first_match: &[Option<usize>]) -> Verdic
 
 fn trigger_hit(cv: &ConvView, item: &Item, t: usize) -> Option<(usize, usize)> {
     let w = item.when.as_ref()?;
-    w.phrases.find(&cv.turns[t].norm).map(|h| (h.start, h.end))
+    cv.find(&w.phrases, t).map(|h| (h.start, h.end))
 }
 
 /// Work out an item's turns, or why it does not apply.
@@ -148,7 +199,7 @@ fn resolve_scope(
         let found = cv
             .turns_of(w.speaker)
             .into_iter()
-            .find(|&t| w.phrases.find(&cv.turns[t].norm).is_some());
+            .find(|&t| cv.find(&w.phrases, t).is_some());
         let Some(t) = found else {
             return Err(Verdict::na(format!(
                 "not triggered: no {} turn matched the trigger ({} phrases/patterns)",

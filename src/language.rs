@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use whatlang::{Detector, Lang};
 
 use crate::model::Conversation;
-use crate::normalize::normalize;
+use crate::normalize::{Normalized, normalize};
 
 /// Frequent words per language, folded. A word listed for two languages is dropped from both
 /// when the table is built, so only words that tell languages apart remain.
@@ -146,7 +146,7 @@ impl LanguageDecider {
     }
 
     /// Votes per supported language from distinctive letters (3 each) and words (1 each).
-    fn cue_votes(&self, text: &str) -> Vec<usize> {
+    fn cue_votes<'w>(&self, text: &str, words: impl Iterator<Item = &'w str>) -> Vec<usize> {
         let mut votes = vec![0usize; self.supported.len()];
         for c in text.chars().filter(|c| !c.is_ascii()) {
             let c = c.to_lowercase().next().unwrap_or(c);
@@ -156,7 +156,7 @@ impl LanguageDecider {
                 }
             }
         }
-        for w in normalize(text).words() {
+        for w in words {
             if let Some(&i) = self.cue_words.get(w) {
                 votes[i] += 1;
             }
@@ -165,6 +165,16 @@ impl LanguageDecider {
     }
 
     pub fn decide(&self, conv: &Conversation) -> (String, LanguageSource) {
+        let norms: Vec<Normalized> = conv.turns.iter().map(|t| normalize(&t.text)).collect();
+        self.decide_normalized(conv, &norms)
+    }
+
+    /// [`LanguageDecider::decide`] with the turns already normalised (`norms[i]` is turn `i`).
+    pub fn decide_normalized(
+        &self,
+        conv: &Conversation,
+        norms: &[Normalized],
+    ) -> (String, LanguageSource) {
         if let Some(l) = conv
             .language
             .as_deref()
@@ -176,14 +186,17 @@ impl LanguageDecider {
         if self.supported.len() >= 2 {
             // The first kilobytes are plenty and keep detection cheap on long emails.
             let mut text = String::new();
+            let mut used = 0;
             for t in &conv.turns {
                 if text.len() > 2000 {
                     break;
                 }
                 text.push_str(&t.text);
                 text.push('\n');
+                used += 1;
             }
-            let votes = self.cue_votes(&text);
+            let words = norms[..used].iter().flat_map(|n| n.words());
+            let votes = self.cue_votes(&text, words);
             let mut ranked: Vec<(usize, usize)> = votes.iter().copied().enumerate().collect();
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let (best, top) = ranked[0];

@@ -144,6 +144,15 @@ pub fn load_file(path: &Path) -> Result<Checklist, Vec<ChecklistError>> {
 
 /// Load a checklist from its text; `origin` names it in errors and results.
 pub fn load_str(text: &str, origin: &str) -> Result<Checklist, Vec<ChecklistError>> {
+    let (loaded, union) = crate::matcher::union::collect(|| compile(text, origin));
+    loaded.map(|c| Checklist {
+        literals: union,
+        ..c
+    })
+}
+
+/// Parse, validate and compile a checklist (its phrase union is added by [`load_str`]).
+fn compile(text: &str, origin: &str) -> Result<Checklist, Vec<ChecklistError>> {
     let pos = |offset: usize| line_col(text, offset);
     let err = |offset: usize, item: Option<&str>, message: String| {
         let (line, column) = pos(offset);
@@ -250,6 +259,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Checklist, Vec<ChecklistErro
             sections,
             items,
             origin: origin.to_string(),
+            literals: Default::default(),
         })
     } else {
         Err(errors)

@@ -134,6 +134,8 @@ pub struct Checklist {
     pub items: Vec<Item>,
     /// Where it was loaded from (a path, or `built-in:<name>`).
     pub origin: String,
+    /// Every literal phrase of the checklist, for one scan per turn.
+    pub literals: crate::matcher::Union,
 }
 
 impl Checklist {

@@ -21,11 +21,12 @@
 //! name_patterns = ['(?i)\bmy name is (\p{L}+)']
 //! ```
 
-use regex::Regex;
+use regex_automata::meta::Regex;
 use serde::Deserialize;
 
 use super::{CompileCx, Evidence, Role, Status, Uses, Verdict};
 use crate::audit::{ConvView, Scope};
+use crate::matcher::compile_regex;
 use crate::model::Speaker;
 use crate::normalize::normalize;
 
@@ -47,7 +48,7 @@ impl Spec {
         let patterns = self
             .name_patterns
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| format!("name pattern {p:?}: {e}")))
+            .map(|p| compile_regex(p).map_err(|e| format!("name pattern {p:?}: {e}")))
             .collect::<Result<_, _>>()?;
         Ok(CustomerName { patterns })
     }
@@ -65,8 +66,8 @@ impl super::Check for CustomerName {
                 if t.speaker != Speaker::Customer || !cv.turns[i].visible {
                     continue;
                 }
-                if let Some(m) = self.patterns.iter().find_map(|p| p.captures(&t.text).and_then(|c| c.get(1))) {
-                    names.push(normalize(m.as_str()).text);
+                if let Some(span) = self.patterns.iter().find_map(|p| first_group(p, &t.text)) {
+                    names.push(normalize(&t.text[span]).text);
                     break;
                 }
             }
@@ -107,3 +108,11 @@ impl super::Check for CustomerName {
         }
     }
 }
+
+/// The byte range of the first capture group of `re`'s first match in `text`.
+fn first_group(re: &Regex, text: &str) -> Option<std::ops::Range<usize>> {
+    let mut caps = re.create_captures();
+    re.captures(text, &mut caps);
+    caps.get_group(1).map(|s| s.range())
+}
+

@@ -69,7 +69,7 @@ impl super::Check for Hold {
         for w in timed.windows(2) {
             let (a, b) = (w[0], w[1]);
             let gap = conv.seconds_at(b).unwrap_or(0.0) - conv.seconds_end(a).unwrap_or(0.0);
-            let announced = conv.turns[a].speaker == Speaker::Agent && self.phrases.find(&cv.turns[a].norm).is_some();
+            let announced = conv.turns[a].speaker == Speaker::Agent && cv.find(&self.phrases, a).is_some();
             if announced {
                 if longest.is_none_or(|l| gap > l.2) {
                     longest = Some((a, b, gap));

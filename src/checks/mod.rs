@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::audit::{ConvView, Scope};
 use crate::model::Speaker;
-use crate::normalize::Normalized;
 
 /// An item's verdict on one conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
@@ -218,8 +217,7 @@ pub fn hits_in(
 ) -> Vec<(usize, (usize, usize))> {
     let mut out = Vec::new();
     for &t in turns {
-        let n: &Normalized = &cv.turns[t].norm;
-        for h in set.find_all(n) {
+        for h in cv.find_all(set, t) {
             out.push((t, (h.start, h.end)));
         }
     }

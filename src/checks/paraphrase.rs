@@ -200,7 +200,7 @@ impl super::Check for Paraphrase {
         let candidates: Vec<usize> = agent.into_iter().filter(|&t| cv.turns[t].block < limit).collect();
         let mut best: (f64, Vec<String>) = (0.0, vec![]);
         for &t in &candidates {
-            if let Some(h) = self.lead_ins.find(&cv.turns[t].norm) {
+            if let Some(h) = cv.find(&self.lead_ins, t) {
                 return Verdict {
                     status: Status::Pass,
                     evidence: vec![

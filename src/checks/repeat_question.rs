@@ -116,12 +116,12 @@ impl super::Check for RepeatQuestion {
             }
             let asking = self.cues.is_empty()
                 || conv.turns[t].text.contains('?')
-                || self.cues.find(&cv.turns[t].norm).is_some();
+                || cv.find(&self.cues, t).is_some();
             if !asking {
                 continue;
             }
             for (e, ent) in self.entities.iter().enumerate() {
-                if let Some(h) = ent.asks.find(&cv.turns[t].norm) {
+                if let Some(h) = cv.find(&ent.asks, t) {
                     asks.push((t, e, (h.start, h.end)));
                 }
             }

@@ -76,7 +76,7 @@ impl super::Check for Sequence {
             let found = scope.turns[from..]
                 .iter()
                 .enumerate()
-                .find_map(|(k, &t)| set.find(&cv.turns[t].norm).map(|h| (from + k, t, h)));
+                .find_map(|(k, &t)| cv.find(set, t).map(|h| (from + k, t, h)));
             match found {
                 Some((k, t, h)) => {
                     evidence.push(Evidence::quote(cv, t, Some((h.start, h.end)), Role::Match));
@@ -84,7 +84,7 @@ impl super::Check for Sequence {
                     from = k;
                 }
                 None => {
-                    let earlier = scope.turns[..from].iter().any(|&t| set.find(&cv.turns[t].norm).is_some());
+                    let earlier = scope.turns[..from].iter().any(|&t| cv.find(set, t).is_some());
                     let why = if earlier {
                         format!("step \"{name}\" happened, but before the step it must follow")
                     } else {

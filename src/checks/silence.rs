@@ -61,7 +61,7 @@ pub fn longest_silence(cv: &ConvView, holds: &PhraseSet) -> Option<(usize, usize
         let start = conv.turns[i].start.expect("filtered");
         if let Some((p, end)) = latest_end {
             let gap = start - end;
-            let announced = conv.turns[p].speaker == Speaker::Agent && holds.find(&cv.turns[p].norm).is_some();
+            let announced = conv.turns[p].speaker == Speaker::Agent && cv.find(holds, p).is_some();
             if !announced && gap > best.map_or(0.0, |b| b.2) {
                 best = Some((p, i, gap));
             }

@@ -7,10 +7,18 @@
 //!   which lets inflected languages list stems; such phrases compile to one regex;
 //! - `patterns` are regexes run on the normalised text (lower-case, no diacritics, no
 //!   punctuation), for what a list cannot say;
-//! - `except` phrases cancel any match they overlap, so "sorry" can skip "sorry to say no".
+//! - `except` phrases cancel any match they overlap, so "sorry" can skip "sorry to say no";
+//! - a checklist's literal phrases are also gathered into one [`Union`] so that each turn is
+//!   scanned once for all of them (see [`union`]).
+
+pub mod union;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub use union::{TurnLiterals, Union};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
+use regex_automata::meta::Regex;
 
 use crate::normalize::{Normalized, normalize_phrase};
 
@@ -41,6 +49,18 @@ pub struct PhraseSet {
     patterns: Vec<Regex>,
     except: Option<Box<PhraseSet>>,
     size: usize,
+    /// Unique per compiled set: how a [`Union`] knows its literals.
+    id: u32,
+}
+
+/// Ids for compiled sets (unique within the process).
+static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// A turn's literal matches already found by a checklist's [`Union`].
+#[derive(Debug, Clone, Copy)]
+pub struct Scanned<'a> {
+    pub union: &'a Union,
+    pub literals: &'a TurnLiterals,
 }
 
 /// A match: byte range in the normalised text.
@@ -69,6 +89,7 @@ impl PhraseSet {
             patterns: vec![],
             except: None,
             size: 0,
+            id: u32::MAX,
         }
     }
 
@@ -104,14 +125,17 @@ impl PhraseSet {
         let wildcards = if wild.is_empty() {
             None
         } else {
-            Some(Regex::new(&wild.join("|")).map_err(|e| format!("wildcard phrase: {e}"))?)
+            Some(compile_regex(&wild.join("|")).map_err(|e| format!("wildcard phrase: {e}"))?)
         };
         let patterns = patterns
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| format!("pattern {p:?}: {e}")))
+            .map(|p| compile_regex(p).map_err(|e| format!("pattern {p:?}: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         let size = literal_texts.len() + wild.len() + patterns.len();
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        union::register(id, &literal_texts);
         Ok(PhraseSet {
+            id,
             literals,
             literal_texts,
             wildcards,
@@ -133,13 +157,19 @@ impl PhraseSet {
     /// Every whole-word match in `text`, in order, minus those an exception overlaps; where
     /// matches overlap, the longest (then the earliest) is kept.
     pub fn find_all(&self, text: &Normalized) -> Vec<Hit> {
-        let mut hits = self.raw_hits(text);
+        self.find_all_in(text, None)
+    }
+
+    /// [`PhraseSet::find_all`], reading literal matches from `scanned` when its union covers
+    /// this set (same result, without scanning the text again).
+    pub fn find_all_in(&self, text: &Normalized, scanned: Option<Scanned>) -> Vec<Hit> {
+        let mut hits = self.raw_hits(text, scanned);
         if hits.is_empty() {
             return hits;
         }
         if let Some(except) = &self.except {
             // Every exception counts, even ones overlapping another exception.
-            let blocked = except.raw_hits(text);
+            let blocked = except.raw_hits(text, scanned);
             hits.retain(|h| !blocked.iter().any(|b| b.start < h.end && h.start < b.end));
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
@@ -153,10 +183,12 @@ impl PhraseSet {
     }
 
     /// All whole-word matches, overlapping ones included, exceptions not applied.
-    fn raw_hits(&self, text: &Normalized) -> Vec<Hit> {
+    fn raw_hits(&self, text: &Normalized, scanned: Option<Scanned>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let t = text.text.as_str();
-        if let Some(ac) = &self.literals {
+        if let Some(sc) = scanned.filter(|sc| sc.union.covers(self.id)) {
+            hits.extend(sc.literals.of(self.id));
+        } else if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(t) {
                 if text.is_whole_word(m.start(), m.end()) {
                     hits.push(Hit {
@@ -187,10 +219,15 @@ impl PhraseSet {
 
     /// The first match, if any.
     pub fn find(&self, text: &Normalized) -> Option<Hit> {
+        self.find_in(text, None)
+    }
+
+    /// [`PhraseSet::find`] with literal matches read from `scanned` (see `find_all_in`).
+    pub fn find_in(&self, text: &Normalized, scanned: Option<Scanned>) -> Option<Hit> {
         if self.is_empty() {
             return None;
         }
-        self.find_all(text).into_iter().next()
+        self.find_all_in(text, scanned).into_iter().next()
     }
 
     /// The literal phrases (normalised), for listing in reports.
@@ -201,6 +238,19 @@ impl PhraseSet {
             .map(String::as_str)
             .collect()
     }
+}
+
+/// Compile a checklist regex. The one-pass DFA that the default configuration also builds
+/// only speeds up capture groups, yet costs up to a megabyte per pattern; a checklist holds
+/// hundreds of patterns and every run loads six checklists, so it is left out.
+pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    Regex::builder()
+        .configure(Regex::config().onepass(false))
+        .build(pattern)
+        .map_err(|e| match e.syntax_error() {
+            Some(syntax) => syntax.to_string(),
+            None => e.to_string(),
+        })
 }
 
 /// `dekuj* za` → a regex matching whole words, with `*` standing for the rest of a word.
