@@ -7,6 +7,10 @@
 //! call transcripts and an mbox mailbox. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench`
 //! picks the native sizes.
 
+// The same allocator as the `sopscan` binary, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
