@@ -118,11 +118,12 @@ impl Paraphrase {
         for w in text.unicode_words() {
             let lower = w.to_lowercase();
             let ascii = lower.bytes().all(|b| b.is_ascii_alphanumeric());
-            let folded = if ascii { lower.clone() } else { normalize(&lower).text };
-            if folded.chars().count() < 3 || folded.chars().all(|c| c.is_ascii_digit()) {
+            // Most words are plain ASCII already: fold only the others.
+            let folded: std::borrow::Cow<str> = if ascii { lower.as_str().into() } else { normalize(&lower).text.into() };
+            if folded.chars().count() < 3 || folded.bytes().all(|c| c.is_ascii_digit()) {
                 continue;
             }
-            if self.stopwords.contains(&folded) {
+            if self.stopwords.contains(folded.as_ref()) {
                 continue;
             }
             let s = self.stemmer.stem(&lower);
