@@ -96,12 +96,14 @@ impl PhraseSet {
     fn compile_parts(phrases: &[String], patterns: &[String]) -> Result<PhraseSet, String> {
         let mut literal_texts = Vec::new();
         let mut wild = Vec::new();
+        let mut anchors = Vec::new();
         for p in phrases {
             let n = normalize_phrase(p);
             if n.replace('*', "").trim().is_empty() {
                 return Err(format!("phrase {p:?} has no letters or digits"));
             }
             if n.contains('*') {
+                anchors.push(anchor(&n).to_string());
                 wild.push(wildcard_regex(&n));
             } else {
                 literal_texts.push(n);
@@ -133,7 +135,9 @@ impl PhraseSet {
             .collect::<Result<Vec<_>, _>>()?;
         let size = literal_texts.len() + wild.len() + patterns.len();
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        union::register(id, &literal_texts);
+        anchors.sort();
+        anchors.dedup();
+        union::register(id, &literal_texts, &anchors);
         Ok(PhraseSet {
             id,
             literals,
@@ -198,7 +202,12 @@ impl PhraseSet {
                 }
             }
         }
-        if let Some(re) = &self.wildcards {
+        // A wildcard phrase can only match where its anchor occurs: when the union saw none
+        // of this set's anchors in the turn, the regex has nothing to find.
+        let anchored = scanned
+            .filter(|sc| sc.union.covers(self.id))
+            .is_none_or(|sc| sc.literals.has_anchor(self.id));
+        if let Some(re) = self.wildcards.as_ref().filter(|_| anchored) {
             hits.extend(re.find_iter(t).map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
@@ -251,6 +260,15 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
             Some(syntax) => syntax.to_string(),
             None => e.to_string(),
         })
+}
+
+/// The longest literal piece of a wildcard phrase ("dekuj" in "dekuj* za"): any match of
+/// the phrase contains it.
+fn anchor(phrase: &str) -> &str {
+    phrase
+        .split(' ')
+        .map(|w| w.trim_end_matches('*'))
+        .fold("", |best, w| if w.len() > best.len() { w } else { best })
 }
 
 /// `dekuj* za` → a regex matching whole words, with `*` standing for the rest of a word.

@@ -5,7 +5,8 @@
 //! there are sets; instead, every literal phrase of the checklist goes into one automaton,
 //! each turn is scanned once when the conversation is prepared ([`Union::scan`]), and each
 //! set then reads its own matches from that turn's [`TurnLiterals`]. Wildcard phrases and
-//! regex patterns are still run per set: they are few.
+//! regex patterns still run per set, but a set's wildcard regex only runs on turns where the
+//! scan saw one of its anchors (the longest literal piece of each wildcard phrase).
 //!
 //! Which sets a union covers is recorded at load time: [`collect`] runs the checklist's
 //! compilation and gathers every phrase set built meanwhile on that thread. A set that is not
@@ -20,15 +21,27 @@ use super::Hit;
 use crate::normalize::Normalized;
 
 thread_local! {
-    /// While [`collect`] runs on this thread: (set id, literal phrases) of every set compiled.
-    static COLLECTING: RefCell<Option<Vec<(u32, Vec<String>)>>> = const { RefCell::new(None) };
+    /// While [`collect`] runs on this thread: every set compiled meanwhile.
+    static COLLECTING: RefCell<Option<Vec<Registered>>> = const { RefCell::new(None) };
 }
 
-/// Record a freshly compiled set's literals, if a [`collect`] is running on this thread.
-pub(super) fn register(id: u32, literals: &[String]) {
+/// A compiled set as the union sees it: its id, its literal phrases and the anchors of its
+/// wildcard phrases (a piece of text every match of the phrase contains).
+struct Registered {
+    id: u32,
+    literals: Vec<String>,
+    anchors: Vec<String>,
+}
+
+/// Record a freshly compiled set, if a [`collect`] is running on this thread.
+pub(super) fn register(id: u32, literals: &[String], anchors: &[String]) {
     COLLECTING.with(|c| {
         if let Some(sets) = c.borrow_mut().as_mut() {
-            sets.push((id, literals.to_vec()));
+            sets.push(Registered {
+                id,
+                literals: literals.to_vec(),
+                anchors: anchors.to_vec(),
+            });
         }
     });
 }
@@ -47,29 +60,61 @@ pub fn collect<T>(compile: impl FnOnce() -> T) -> (T, Union) {
 #[derive(Debug, Clone, Default)]
 pub struct Union {
     ac: Option<AhoCorasick>,
-    /// For pattern `p`: `owners[starts[p]..starts[p + 1]]` are the ids of the sets listing it.
-    starts: Vec<u32>,
-    owners: Vec<u32>,
-    /// Ids of the sets whose literals are all in the automaton, sorted.
+    /// For pattern `p`: the ids of the sets listing it as a phrase (whole words only)...
+    phrase_of: Owners,
+    /// ...and of the sets for which it is a wildcard anchor (anywhere in the text).
+    anchor_of: Owners,
+    /// Ids of the sets whose literals and anchors are all in the automaton, sorted.
     covered: Vec<u32>,
 }
 
+/// For each pattern, a list of set ids, stored flat.
+#[derive(Debug, Clone, Default)]
+struct Owners {
+    /// `ids[starts[p]..starts[p + 1]]` belong to pattern `p`.
+    starts: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl Owners {
+    fn new(lists: Vec<Vec<u32>>) -> Owners {
+        let mut o = Owners::default();
+        for list in lists {
+            o.starts.push(o.ids.len() as u32);
+            o.ids.extend(list);
+        }
+        o.starts.push(o.ids.len() as u32);
+        o
+    }
+
+    fn of(&self, p: usize) -> &[u32] {
+        &self.ids[self.starts[p] as usize..self.starts[p + 1] as usize]
+    }
+}
+
 impl Union {
-    fn build(sets: Vec<(u32, Vec<String>)>) -> Union {
+    fn build(sets: Vec<Registered>) -> Union {
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut patterns: Vec<&str> = Vec::new();
-        let mut owners_of: Vec<Vec<u32>> = Vec::new();
-        for (id, literals) in &sets {
-            for lit in literals {
-                let p = *index.entry(lit.as_str()).or_insert_with(|| {
-                    patterns.push(lit);
-                    owners_of.push(Vec::new());
+        let mut phrase_of: Vec<Vec<u32>> = Vec::new();
+        let mut anchor_of: Vec<Vec<u32>> = Vec::new();
+        for set in &sets {
+            let phrases = set.literals.iter().map(|t| (t, false));
+            for (text, is_anchor) in phrases.chain(set.anchors.iter().map(|t| (t, true))) {
+                let p = *index.entry(text.as_str()).or_insert_with(|| {
+                    patterns.push(text);
+                    phrase_of.push(Vec::new());
+                    anchor_of.push(Vec::new());
                     patterns.len() - 1
                 });
-                owners_of[p].push(*id);
+                if is_anchor {
+                    anchor_of[p].push(set.id);
+                } else {
+                    phrase_of[p].push(set.id);
+                }
             }
         }
-        let mut covered: Vec<u32> = sets.iter().map(|(id, _)| *id).collect();
+        let mut covered: Vec<u32> = sets.iter().map(|s| s.id).collect();
         covered.sort_unstable();
         let ac = if patterns.is_empty() {
             None
@@ -86,17 +131,10 @@ impl Union {
             // Could not build (never expected): no set is covered, each scans for itself.
             covered.clear();
         }
-        let mut starts = Vec::with_capacity(owners_of.len() + 1);
-        let mut owners = Vec::new();
-        for o in owners_of {
-            starts.push(owners.len() as u32);
-            owners.extend(o);
-        }
-        starts.push(owners.len() as u32);
         Union {
             ac,
-            starts,
-            owners,
+            phrase_of: Owners::new(phrase_of),
+            anchor_of: Owners::new(anchor_of),
             covered,
         }
     }
@@ -106,22 +144,26 @@ impl Union {
         self.covered.binary_search(&id).is_ok()
     }
 
-    /// Every whole-word literal match in `text`, for every covered set.
+    /// Every whole-word literal match in `text`, and every set with an anchor in it.
     pub fn scan(&self, text: &Normalized) -> TurnLiterals {
         let mut hits = Vec::new();
+        let mut anchored = Vec::new();
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text.text.as_str()) {
+                let p = m.pattern().as_usize();
+                anchored.extend_from_slice(self.anchor_of.of(p));
                 if !text.is_whole_word(m.start(), m.end()) {
                     continue;
                 }
-                let p = m.pattern().as_usize();
-                for &set in &self.owners[self.starts[p] as usize..self.starts[p + 1] as usize] {
+                for &set in self.phrase_of.of(p) {
                     hits.push((set, m.start() as u32, m.end() as u32));
                 }
             }
         }
         hits.sort_unstable();
-        TurnLiterals { hits }
+        anchored.sort_unstable();
+        anchored.dedup();
+        TurnLiterals { hits, anchored }
     }
 }
 
@@ -130,6 +172,8 @@ impl Union {
 pub struct TurnLiterals {
     /// (set id, start, end), sorted.
     hits: Vec<(u32, u32, u32)>,
+    /// Ids of the sets with a wildcard anchor somewhere in the turn, sorted.
+    anchored: Vec<u32>,
 }
 
 impl TurnLiterals {
@@ -143,6 +187,11 @@ impl TurnLiterals {
                 start: h.1 as usize,
                 end: h.2 as usize,
             })
+    }
+
+    /// Whether one of set `id`'s wildcard anchors occurs in the turn.
+    pub fn has_anchor(&self, id: u32) -> bool {
+        self.anchored.binary_search(&id).is_ok()
     }
 }
 
