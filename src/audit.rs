@@ -6,7 +6,7 @@ use crate::checklist::{Checklist, Item, SpeakerSel};
 use crate::checks::{Evidence, Role, Status, Verdict};
 use crate::matcher::{Hit, PhraseSet, Scanned, TurnLiterals, Union};
 use crate::model::{Conversation, Speaker};
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::Normalized;
 use crate::score::{self, ConversationResult, ItemResult};
 
 /// A turn prepared for matching.
@@ -33,15 +33,10 @@ pub struct ConvView<'a> {
 }
 
 impl<'a> ConvView<'a> {
-    /// Prepare `conv` for checks; with `union` (the checklist's phrases), every visible turn
-    /// is scanned once for all literal phrases.
-    pub fn new(conv: &'a Conversation, language: &'a str, union: Option<&'a Union>) -> Self {
-        let norms = conv.turns.iter().map(|t| normalize(&t.text)).collect();
-        Self::with_normalized(conv, norms, language, union)
-    }
-
-    /// [`ConvView::new`] with the turns already normalised (`norms[i]` is turn `i`).
-    pub fn with_normalized(
+    /// Prepare `conv` for checks from its normalised turns (`norms[i]` is turn `i`); with
+    /// `union` (the checklist's phrases), every visible turn is scanned once for all literal
+    /// phrases.
+    pub fn new(
         conv: &'a Conversation,
         norms: Vec<Normalized>,
         language: &'a str,
@@ -124,20 +119,15 @@ pub struct Scope {
     pub trigger: Option<usize>,
 }
 
-/// Audit `conv` with `checklist`. `language` is the language the checklist was chosen for.
-pub fn audit(conv: &Conversation, checklist: &Checklist, language: &str) -> ConversationResult {
-    let norms = conv.turns.iter().map(|t| normalize(&t.text)).collect();
-    audit_normalized(conv, norms, checklist, language)
-}
-
-/// [`audit`] with the turns already normalised (`norms[i]` is turn `i`).
-pub fn audit_normalized(
+/// Audit `conv` with `checklist`, given its normalised turns (`norms[i]` is turn `i`).
+/// `language` is the language the checklist was chosen for.
+pub fn audit(
     conv: &Conversation,
     norms: Vec<Normalized>,
     checklist: &Checklist,
     language: &str,
 ) -> ConversationResult {
-    let cv = ConvView::with_normalized(conv, norms, language, Some(&checklist.literals));
+    let cv = ConvView::new(conv, norms, language, Some(&checklist.literals));
     let mut first_match: Vec<Option<usize>> = vec![None; checklist.items.len()];
     let mut results: Vec<ItemResult> = Vec::with_capacity(checklist.items.len());
     for (i, item) in checklist.items.iter().enumerate() {

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use whatlang::{Detector, Lang};
 
 use crate::model::Conversation;
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::Normalized;
 
 /// Frequent words per language, folded. A word listed for two languages is dropped from both
 /// when the table is built, so only words that tell languages apart remain.
@@ -164,17 +164,9 @@ impl LanguageDecider {
         votes
     }
 
-    pub fn decide(&self, conv: &Conversation) -> (String, LanguageSource) {
-        let norms: Vec<Normalized> = conv.turns.iter().map(|t| normalize(&t.text)).collect();
-        self.decide_normalized(conv, &norms)
-    }
-
-    /// [`LanguageDecider::decide`] with the turns already normalised (`norms[i]` is turn `i`).
-    pub fn decide_normalized(
-        &self,
-        conv: &Conversation,
-        norms: &[Normalized],
-    ) -> (String, LanguageSource) {
+    /// The language of `conv`: its `language` field, else detected from the first kilobytes of
+    /// its text (`norms[i]` is turn `i` normalised), else the default; and how it was decided.
+    pub fn decide(&self, conv: &Conversation, norms: &[Normalized]) -> (String, LanguageSource) {
         if let Some(l) = conv
             .language
             .as_deref()
@@ -241,6 +233,8 @@ pub fn normalise_code(code: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::normalize::normalize_turns;
+
     fn decider() -> LanguageDecider {
         let langs = ["en", "cs", "pl", "hu", "sl", "ms"]
             .map(String::from)
@@ -253,7 +247,7 @@ mod tests {
             "id": "c", "agent": "a", "turns": [{"speaker": "customer", "text": text}]
         }))
         .unwrap();
-        decider().decide(&conv).0
+        decider().decide(&conv, &normalize_turns(&conv)).0
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The checklists of a run: one per language, and how a conversation is matched to one
 //! (its language, decided by [`crate::language`]).
 
-use crate::audit::audit_normalized;
+use crate::audit::audit;
 use crate::checklist::Checklist;
 use crate::language::LanguageDecider;
 use crate::model::Conversation;
-use crate::normalize::normalize;
+use crate::normalize::normalize_turns;
 use crate::score::ConversationResult;
 
 /// The checklists of a run and how a conversation is matched to one.
@@ -37,14 +37,14 @@ impl Checklists {
     /// Audit one conversation with the checklist for its language.
     pub fn audit(&self, conv: &Conversation) -> ConversationResult {
         // Turns are normalised once: language detection reads the same words the checks do.
-        let norms: Vec<_> = conv.turns.iter().map(|t| normalize(&t.text)).collect();
-        let (lang, how) = self.decider.decide_normalized(conv, &norms);
+        let norms = normalize_turns(conv);
+        let (lang, how) = self.decider.decide(conv, &norms);
         let idx = self
             .list
             .iter()
             .position(|c| c.sop.language == lang)
             .unwrap_or(self.default_index);
-        let mut r = audit_normalized(conv, norms, &self.list[idx], &lang);
+        let mut r = audit(conv, norms, &self.list[idx], &lang);
         r.language = lang;
         r.language_source = how.as_str().to_string();
         r

@@ -112,6 +112,12 @@ pub fn normalize(text: &str) -> Normalized {
     Normalized { text: out, origin }
 }
 
+/// Normalise every turn of a conversation (`result[i]` is turn `i`), once for all the stages
+/// that read words: language detection and the checks.
+pub fn normalize_turns(conv: &crate::model::Conversation) -> Vec<Normalized> {
+    conv.turns.iter().map(|t| normalize(&t.text)).collect()
+}
+
 /// Normalise a checklist phrase (same rules as turn text; `*` wildcards are kept).
 pub fn normalize_phrase(phrase: &str) -> String {
     let mut words: Vec<String> = Vec::new();
