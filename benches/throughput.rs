@@ -5,7 +5,7 @@
 //! `cargo bench` runs 100k English conversations, 20k English next to 20k Czech (the cost of
 //! a non-English conversation), and the format families: JSON exports (Intercom), WebVTT
 //! call transcripts and an mbox mailbox. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench`
-//! picks the native sizes.
+//! picks the native sizes; `SOPSCAN_BENCH_KEEP=DIR` keeps the generated English input in DIR.
 
 // The same allocator as the `sopscan` binary, so the figures are the binary's.
 #[global_allocator]
@@ -275,12 +275,16 @@ fn main() {
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100_000]);
     let dir = tempfile::tempdir().unwrap();
+    // `SOPSCAN_BENCH_KEEP=DIR` leaves the native inputs in DIR, to profile the binary on them.
+    let keep = std::env::var_os("SOPSCAN_BENCH_KEEP").map(std::path::PathBuf::from);
     println!("threads: {}", rayon::current_num_threads());
     for &n in &sizes {
-        let input = dir.path().join(format!("en-{n}.jsonl"));
+        let input = keep.as_deref().unwrap_or(dir.path()).join(format!("en-{n}.jsonl"));
         let bytes = generate(&input, n, &EN, 7);
         bench(&format!("native JSONL, en, {n}"), &input, bytes, &lists);
-        std::fs::remove_file(&input).ok();
+        if keep.is_none() {
+            std::fs::remove_file(&input).ok();
+        }
     }
     let n = 10_000;
     let vtt = dir.path().join("vtt");

@@ -467,7 +467,7 @@ fn audit_read(r: Read, checklists: &Checklists, opts: &RunOptions, source: &str)
 /// starting with room for it saves the buffer's repeated growth.
 fn to_json(r: &ConversationResult) -> Option<String> {
     let mut buf = Vec::with_capacity(8 << 10);
-    serde_json::to_writer(&mut buf, r).ok()?;
+    crate::report::result_line::write(&mut buf, r);
     String::from_utf8(buf).ok()
 }
 
@@ -552,6 +552,42 @@ mod tests {
             });
             Ok(())
         }
+    }
+
+    /// Compares the hand-written result line with serde's for every result it receives.
+    #[derive(Default)]
+    struct SameAsSerde {
+        compared: usize,
+    }
+
+    impl Sink for SameAsSerde {
+        fn outcome(
+            &mut self,
+            o: Outcome,
+            _: Option<&Conversation>,
+            _: Option<&str>,
+        ) -> std::io::Result<()> {
+            if let Ok(r) = o {
+                let mut ours = Vec::new();
+                crate::report::result_line::write(&mut ours, &r);
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    serde_json::to_string(&r).unwrap()
+                );
+                self.compared += 1;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn result_lines_are_the_bytes_serde_would_write() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let lists = Checklists::new(builtin::load_all().unwrap(), None);
+        let mut sink = SameAsSerde::default();
+        let paths = [root.join("fixtures"), root.join("eval")];
+        run(&paths, &lists, &RunOptions::default(), &mut sink, &Quiet).unwrap();
+        assert!(sink.compared > 500, "only {} results compared", sink.compared);
     }
 
     #[test]

@@ -41,6 +41,16 @@ pub enum Role {
     Trigger,
 }
 
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Match => "match",
+            Role::Searched => "searched",
+            Role::Trigger => "trigger",
+        }
+    }
+}
+
 /// A quoted turn that backs a verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
@@ -200,13 +210,8 @@ check_kinds! {
 }
 
 /// Describe a phrase set for "why not" messages: its size and a few examples.
-pub fn describe_phrases(set: &crate::matcher::PhraseSet) -> String {
-    let ex = set.examples(3);
-    if ex.is_empty() {
-        format!("{} pattern(s)", set.len())
-    } else {
-        format!("{} phrase(s) such as \"{}\"", set.len(), ex.join("\", \""))
-    }
+pub fn describe_phrases(set: &crate::matcher::PhraseSet) -> &str {
+    set.description()
 }
 
 /// Every match of `set` in the given turns: (turn, hit) pairs in order.

@@ -49,6 +49,8 @@ pub struct PhraseSet {
     patterns: Vec<Regex>,
     except: Option<Box<PhraseSet>>,
     size: usize,
+    /// Size and a few examples, for "why not" messages (worked out once, not per verdict).
+    description: String,
     /// Unique per compiled set: how a [`Union`] knows its literals.
     id: u32,
 }
@@ -89,6 +91,7 @@ impl PhraseSet {
             patterns: vec![],
             except: None,
             size: 0,
+            description: "0 pattern(s)".to_string(),
             id: u32::MAX,
         }
     }
@@ -138,6 +141,12 @@ impl PhraseSet {
         anchors.sort();
         anchors.dedup();
         union::register(id, &literal_texts, &anchors);
+        let description = if literal_texts.is_empty() {
+            format!("{size} pattern(s)")
+        } else {
+            let ex: Vec<&str> = literal_texts.iter().take(3).map(String::as_str).collect();
+            format!("{size} phrase(s) such as \"{}\"", ex.join("\", \""))
+        };
         Ok(PhraseSet {
             id,
             literals,
@@ -146,6 +155,7 @@ impl PhraseSet {
             patterns,
             except: None,
             size,
+            description,
         })
     }
 
@@ -237,6 +247,11 @@ impl PhraseSet {
             return None;
         }
         self.find_all_in(text, scanned).into_iter().next()
+    }
+
+    /// Its size and up to three of its phrases: `12 phrase(s) such as "a", "b", "c"`.
+    pub fn description(&self) -> &str {
+        &self.description
     }
 
     /// The literal phrases (normalised), for listing in reports.

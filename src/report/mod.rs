@@ -9,6 +9,7 @@
 
 pub mod agent;
 pub mod annotate;
+pub mod result_line;
 pub mod summary;
 
 use std::collections::BTreeMap;

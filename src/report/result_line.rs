@@ -1,0 +1,265 @@
+//! One `results.jsonl` line, written by hand.
+//!
+//! A result line is a few kilobytes of mostly plain text (quotes, messages, "why" reasons),
+//! and a nightly batch writes hundreds of thousands of them: serde's derive went through
+//! every string byte by byte, which made serialisation the largest single cost of an audit.
+//! This writer produces exactly the bytes `serde_json::to_writer` produces for
+//! [`ConversationResult`] (field order, skipped fields, escapes, number format) — a test
+//! holds it to that — but copies runs of plain text whole, eight bytes at a time.
+
+use crate::checks::Evidence;
+use crate::score::{ConversationResult, ItemResult, SectionResult};
+
+/// Append `r` as one JSON object (no newline) to `out`.
+pub fn write(out: &mut Vec<u8>, r: &ConversationResult) {
+    out.extend_from_slice(b"{\"conversation\":");
+    string(out, &r.conversation);
+    out.extend_from_slice(b",\"source\":");
+    string(out, &r.source);
+    out.extend_from_slice(b",\"line\":");
+    match r.line {
+        Some(n) => integer(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"agent\":");
+    string(out, &r.agent);
+    if let Some(name) = &r.agent_name {
+        out.extend_from_slice(b",\"agent_name\":");
+        string(out, name);
+    }
+    out.extend_from_slice(b",\"channel\":");
+    string(out, r.channel.as_str());
+    out.extend_from_slice(b",\"language\":");
+    string(out, &r.language);
+    out.extend_from_slice(b",\"language_source\":");
+    string(out, &r.language_source);
+    out.extend_from_slice(b",\"checklist\":");
+    string(out, &r.checklist);
+    out.extend_from_slice(b",\"score\":");
+    float(out, r.score);
+    out.extend_from_slice(b",\"critical_failed\":");
+    boolean(out, r.critical_failed);
+    out.extend_from_slice(b",\"sections\":[");
+    for (i, s) in r.sections.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        section(out, s);
+    }
+    out.push(b']');
+    if let Some(inferred) = r.agent_inferred {
+        out.extend_from_slice(b",\"agent_inferred\":");
+        boolean(out, inferred);
+    }
+    out.push(b'}');
+}
+
+fn section(out: &mut Vec<u8>, s: &SectionResult) {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &s.id);
+    out.extend_from_slice(b",\"status\":");
+    string(out, s.status.as_str());
+    out.extend_from_slice(b",\"score\":");
+    float(out, s.score);
+    out.extend_from_slice(b",\"items\":[");
+    for (i, item) in s.items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item_result(out, item);
+    }
+    out.extend_from_slice(b"]}");
+}
+
+fn item_result(out: &mut Vec<u8>, r: &ItemResult) {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &r.id);
+    out.extend_from_slice(b",\"status\":");
+    string(out, r.status.as_str());
+    out.extend_from_slice(b",\"evidence\":[");
+    for (i, e) in r.evidence.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        evidence(out, e);
+    }
+    out.extend_from_slice(b"],\"message\":");
+    string(out, &r.message);
+    out.extend_from_slice(b",\"why\":");
+    string(out, &r.why);
+    if r.critical {
+        out.extend_from_slice(b",\"critical\":true");
+    }
+    if r.advisory {
+        out.extend_from_slice(b",\"advisory\":true");
+    }
+    out.push(b'}');
+}
+
+fn evidence(out: &mut Vec<u8>, e: &Evidence) {
+    out.extend_from_slice(b"{\"turn\":");
+    integer(out, e.turn as u64);
+    out.extend_from_slice(b",\"speaker\":");
+    string(out, e.speaker.as_str());
+    if let Some(at) = &e.at {
+        out.extend_from_slice(b",\"at\":");
+        string(out, at);
+    }
+    if let Some(start) = e.start {
+        out.extend_from_slice(b",\"start\":");
+        float(out, Some(start));
+    }
+    out.extend_from_slice(b",\"role\":");
+    string(out, e.role.as_str());
+    out.extend_from_slice(b",\"quote\":");
+    string(out, &e.quote);
+    if let Some(m) = &e.matched {
+        out.extend_from_slice(b",\"match\":");
+        string(out, m);
+    }
+    out.push(b'}');
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+fn integer(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// A float as serde_json writes it (shortest round-trip form, `null` for none or non-finite).
+fn float(out: &mut Vec<u8>, x: Option<f64>) {
+    match x {
+        Some(x) if x.is_finite() => {
+            serde_json::to_writer(&mut *out, &x).expect("writing to a Vec cannot fail")
+        }
+        _ => out.extend_from_slice(b"null"),
+    }
+}
+
+/// True for the bytes JSON requires escaped: control characters, `"` and `\`.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Whether any of the eight bytes in `w` needs escaping (bitwise, without a branch per byte).
+fn word_needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte is "zero" after xor with its target; `(x - 1) & !x & 0x80` flags zero bytes,
+    // and `x - 0x20` borrows into the high bit for bytes below 0x20.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    (control | zero(w ^ (ONES * b'"' as u64)) | zero(w ^ (ONES * b'\\' as u64))) != 0
+}
+
+/// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other controls as
+/// `\u00XX`; everything else, non-ASCII included, verbatim.
+fn string(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() {
+            let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+            if !word_needs_escape(w) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if needs_escape(b) {
+            out.extend_from_slice(&bytes[start..i]);
+            escape(out, b);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+fn escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(b >> 4) as usize],
+            HEX[(b & 0xf) as usize],
+        ]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_string(s: &str) -> String {
+        serde_json::to_string(s).unwrap()
+    }
+
+    fn ours(s: &str) -> String {
+        let mut out = Vec::new();
+        string(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn strings_escape_like_serde_json() {
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "plain".into(),
+            "exactly8".into(),
+            "a \"quoted\" word and a back\\slash".into(),
+            "tab\there\nnew line\r\u{8}\u{c}\u{1}\u{1f}\u{7f}".into(),
+            "Dobrý den, děkujeme – „uvozovky“ 😀".into(),
+        ];
+        // Every byte value that can start a character, at every offset within an 8-byte word.
+        for c in (0u8..0x80).map(char::from).chain(['é', '€', '😀']) {
+            for pad in 0..9 {
+                cases.push(format!("{}{c}{}", "x".repeat(pad), "y".repeat(9 - pad)));
+            }
+        }
+        for s in &cases {
+            assert_eq!(ours(s), serde_string(s), "escaping {s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_format_like_serde_json() {
+        for n in [0u64, 7, 10, 1234567890, u64::MAX] {
+            let mut out = Vec::new();
+            integer(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        for x in [Some(0.0), Some(1.0), Some(82.5), Some(0.67), Some(-3.25), None, Some(f64::NAN)] {
+            let mut out = Vec::new();
+            float(&mut out, x);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&x).unwrap());
+        }
+    }
+}
