@@ -11,10 +11,12 @@
 //! - a checklist's literal phrases are also gathered into one [`Union`] so that each turn is
 //!   scanned once for all of them (see [`union`]).
 
+mod patterns;
 pub mod union;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use patterns::Patterns;
 pub use union::{TurnLiterals, Union};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -46,7 +48,7 @@ pub struct PhraseSet {
     literals: Option<AhoCorasick>,
     literal_texts: Vec<String>,
     wildcards: Option<Regex>,
-    patterns: Vec<Regex>,
+    patterns: Patterns,
     except: Option<Box<PhraseSet>>,
     size: usize,
     /// Size and a few examples, for "why not" messages (worked out once, not per verdict).
@@ -88,7 +90,7 @@ impl PhraseSet {
             literals: None,
             literal_texts: vec![],
             wildcards: None,
-            patterns: vec![],
+            patterns: Patterns::default(),
             except: None,
             size: 0,
             description: "0 pattern(s)".to_string(),
@@ -132,10 +134,7 @@ impl PhraseSet {
         } else {
             Some(compile_regex(&wild.join("|")).map_err(|e| format!("wildcard phrase: {e}"))?)
         };
-        let patterns = patterns
-            .iter()
-            .map(|p| compile_regex(p).map_err(|e| format!("pattern {p:?}: {e}")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let patterns = Patterns::compile(patterns)?;
         let size = literal_texts.len() + wild.len() + patterns.len();
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         anchors.sort();
@@ -223,16 +222,7 @@ impl PhraseSet {
                 end: m.end(),
             }));
         }
-        for re in &self.patterns {
-            hits.extend(
-                re.find_iter(t)
-                    .filter(|m| m.end() > m.start())
-                    .map(|m| Hit {
-                        start: m.start(),
-                        end: m.end(),
-                    }),
-            );
-        }
+        self.patterns.find_all(t, &mut hits);
         hits
     }
 
