@@ -5,6 +5,9 @@
 //! Snowball stemmer, so it gets a small suffix stripper of its own. Stems are folded
 //! (no diacritics) after stemming, because the stemmers expect the accented spelling.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use snowball_stemmers_rs::{Algorithm, Stemmer as Snowball};
 
 use super::normalize;
@@ -12,6 +15,21 @@ use super::normalize;
 /// A stemmer for one language.
 pub struct Stemmer {
     inner: Inner,
+    /// Which of the per-language caches holds this stemmer's words.
+    cache: usize,
+}
+
+/// Languages with a stemmer, in cache order; the others (no stemming) share the last slot.
+const CACHED: [&str; 7] = ["en", "cs", "pl", "hu", "ms", "id", "sl"];
+
+/// Most words recur all night ("order", "refund", "charged"), and a Snowball stem costs a few
+/// thousand instructions: each thread remembers up to this many stems per language, and
+/// starts over when full (a bound on memory, not a policy on which words to keep).
+const CACHE_WORDS: usize = 20_000;
+
+thread_local! {
+    static STEMS: RefCell<Vec<HashMap<Box<str>, Box<str>>>> =
+        RefCell::new((0..=CACHED.len()).map(|_| HashMap::new()).collect());
 }
 
 enum Inner {
@@ -36,11 +54,28 @@ impl Stemmer {
             (None, "sl") => Inner::Slovenian,
             _ => Inner::None,
         };
-        Stemmer { inner }
+        let cache = CACHED.iter().position(|&c| c == lang).unwrap_or(CACHED.len());
+        Stemmer { inner, cache }
     }
 
     /// Stem one lower-case word and fold the result.
     pub fn stem(&self, word: &str) -> String {
+        STEMS.with(|stems| {
+            let mut stems = stems.borrow_mut();
+            let cache = &mut stems[self.cache];
+            if let Some(s) = cache.get(word) {
+                return s.to_string();
+            }
+            let s = self.stem_uncached(word);
+            if cache.len() >= CACHE_WORDS {
+                cache.clear();
+            }
+            cache.insert(word.into(), s.as_str().into());
+            s
+        })
+    }
+
+    fn stem_uncached(&self, word: &str) -> String {
         let stemmed: std::borrow::Cow<str> = match &self.inner {
             Inner::Snowball(s) => s.stem(word),
             Inner::Slovenian => slovenian(word).into(),
@@ -87,6 +122,20 @@ mod tests {
         let s = Stemmer::for_language("cs");
         assert_eq!(s.stem("objednávku"), s.stem("objednávka"));
         assert!(s.stem("objednávku").is_ascii());
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stems() {
+        for lang in ["en", "cs", "sl", "xx"] {
+            let s = Stemmer::for_language(lang);
+            for w in ["charged", "objednávku", "naročila", "refunds"] {
+                let first = s.stem(w);
+                assert_eq!(s.stem(w), first, "{lang} {w}");
+                assert_eq!(s.stem_uncached(w), first, "{lang} {w}");
+            }
+        }
+        // Two languages never share a remembered stem.
+        assert_ne!(Stemmer::for_language("en").stem("charged"), Stemmer::for_language("xx").stem("charged"));
     }
 
     #[test]
