@@ -84,6 +84,8 @@ pub struct CriticalFailure {
 
 /// The value under `key`, inserted first if missing; clones the key only on insertion
 /// (this runs for every item of every conversation).
+/// The entry for `key`, created on first use; the key is only copied then (`entry` would copy
+/// it on every call, and this runs for every item of every result, twice).
 fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
     if !map.contains_key(key) {
         map.insert(key.to_string(), V::default());
@@ -146,7 +148,7 @@ impl Rollup {
                 };
                 match (i.status, i.advisory) {
                     (Status::Fail, _) => {
-                        let list = self.fail_examples.entry(i.id.clone()).or_default();
+                        let list = slot(&mut self.fail_examples, &i.id);
                         if list.len() < FAIL_EXAMPLES {
                             list.push(example());
                         }
@@ -155,17 +157,14 @@ impl Rollup {
                             self.critical_failures.push(CriticalFailure {
                                 conversation: e.conversation,
                                 source: e.source,
-                                item: i.id.clone(),
+                                item: i.id.to_string(),
                                 quote: e.quote,
                             });
                         }
                     }
                     (Status::Pass, true) => {
-                        self.items
-                            .entry(i.id.clone())
-                            .or_default()
-                            .add(Status::Pass);
-                        let list = self.strength_examples.entry(i.id.clone()).or_default();
+                        slot(&mut self.items, &i.id).add(Status::Pass);
+                        let list = slot(&mut self.strength_examples, &i.id);
                         if list.len() < STRENGTH_EXAMPLES {
                             list.push(example());
                         }
@@ -234,7 +233,7 @@ pub fn opportunities(
         if tally.failed == 0 {
             continue;
         }
-        let Some(idx) = reference.items.iter().position(|i| &i.id == id) else {
+        let Some(idx) = reference.items.iter().position(|i| *i.id == **id) else {
             continue;
         };
         let item = &reference.items[idx];
@@ -257,7 +256,7 @@ pub fn opportunities(
             own,
             Opportunity {
                 item: id.clone(),
-                title: item.title.clone(),
+                title: item.title.to_string(),
                 section,
                 agent_pass_rate: a,
                 team_pass_rate: t,

@@ -5,6 +5,8 @@
 //! applicable sections, 0–100. Advisory items (strengths) are reported but never scored.
 //! A failed critical item fails the conversation outright: `critical_failed` and score 0.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::checklist::{Checklist, Item};
@@ -14,11 +16,11 @@ use crate::model::{Channel, Conversation};
 /// One item's verdict with its evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemResult {
-    pub id: String,
+    pub id: Arc<str>,
     pub status: Status,
     pub evidence: Vec<Evidence>,
     /// The finding: the item's message on a failure, its title otherwise.
-    pub message: String,
+    pub message: Arc<str>,
     /// What was looked for, and where.
     pub why: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

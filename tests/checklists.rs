@@ -10,7 +10,7 @@ use crate::common::{code, files_under, repo, run, stdout};
 fn ids(c: &Checklist) -> (Vec<String>, BTreeSet<String>) {
     (
         c.sections.iter().map(|s| s.id.clone()).collect(),
-        c.items.iter().map(|i| i.id.clone()).collect(),
+        c.items.iter().map(|i| i.id.to_string()).collect(),
     )
 }
 

@@ -225,10 +225,10 @@ fn compile(text: &str, origin: &str) -> Result<Checklist, Vec<ChecklistError>> {
                 .unwrap_or_else(|| format!("item in section {}", sec.id));
             match compile_item(table, &sec.id, &language, &item_index) {
                 Ok(compiled) => {
-                    if item_index.contains_key(&compiled.id) {
+                    if item_index.contains_key(&*compiled.id) {
                         errors.push(err(at_key("id"), Some(&label), "duplicate item id".into()));
                     } else {
-                        item_index.insert(compiled.id.clone(), items.len());
+                        item_index.insert(compiled.id.to_string(), items.len());
                         member.push(items.len());
                         items.push(compiled);
                     }
@@ -397,17 +397,17 @@ fn compile_item(
     }
     Ok(Item {
         title: if common.title.is_empty() {
-            common.id.clone()
+            common.id.as_str().into()
         } else {
-            common.title
+            common.title.into()
         },
-        id: common.id,
+        id: common.id.into(),
         kind: common.kind,
         weight: common.weight,
         critical: common.critical,
         advisory: common.advisory,
         channels: common.channels,
-        message: common.message,
+        message: common.message.into(),
         tip: common.tip,
         scope: ScopeSpec {
             speaker: common.speaker,

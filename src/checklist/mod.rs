@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod load;
 pub mod set;
 
+use std::sync::Arc;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -99,8 +100,9 @@ pub struct Trigger {
 
 /// One compiled checklist item.
 pub struct Item {
-    pub id: String,
-    pub title: String,
+    /// Shared with every result that reports this item (a result names it without a copy).
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub kind: String,
     pub weight: f64,
     /// A failure fails the whole conversation (score 0).
@@ -108,7 +110,7 @@ pub struct Item {
     /// Never fails: a pass is a strength, otherwise `na`; not scored.
     pub advisory: bool,
     pub channels: Option<Vec<Channel>>,
-    pub message: String,
+    pub message: Arc<str>,
     pub tip: String,
     pub scope: ScopeSpec,
     pub when: Option<Trigger>,
@@ -145,7 +147,7 @@ impl Checklist {
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.items.iter().find(|i| i.id == id)
+        self.items.iter().find(|i| &*i.id == id)
     }
 
     /// The share of the total score one item carries (item weight within its section times

@@ -53,7 +53,7 @@ pub fn build(agent: &str, agg: &Aggregate, checklists: &Checklists) -> AgentRepo
     let title_of = |id: &str| -> String {
         reference
             .item(id)
-            .map(|i| i.title.clone())
+            .map(|i| i.title.to_string())
             .or_else(|| {
                 reference
                     .sections
@@ -82,7 +82,7 @@ pub fn build(agent: &str, agg: &Aggregate, checklists: &Checklists) -> AgentRepo
         .items
         .iter()
         .filter(|i| i.advisory)
-        .map(|i| i.id.as_str())
+        .map(|i| &*i.id)
         .collect();
     let mut strengths: Vec<Strength> = Vec::new();
     for (id, t) in &me.items {
