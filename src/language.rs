@@ -9,7 +9,8 @@
 //! on the first kilobyte. whatlang cannot tell Malay from Indonesian and reports both as
 //! Indonesian, so Indonesian is taken as Malay when the checklists include Malay.
 
-use std::collections::HashMap;
+// Every word of a conversation's opening is looked up: a fast non-cryptographic hash.
+use foldhash::HashMap;
 
 use whatlang::{Detector, Lang};
 
@@ -121,7 +122,7 @@ impl LanguageDecider {
             None
         };
         let index = |lang: &str| supported.iter().position(|s| s == lang);
-        let mut seen: HashMap<&'static str, Option<usize>> = HashMap::new();
+        let mut seen: HashMap<&'static str, Option<usize>> = HashMap::default();
         for (lang, words) in CUE_WORDS {
             let Some(i) = index(lang) else { continue };
             for w in words.split_whitespace() {

@@ -29,7 +29,8 @@
 //! weak_words = ["order", "account", "number"]
 //! ```
 
-use std::collections::HashSet;
+// Word lookups run for every word of every turn: a fast non-cryptographic hash.
+use foldhash::HashSet;
 
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;

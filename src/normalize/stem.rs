@@ -6,7 +6,7 @@
 //! (no diacritics) after stemming, because the stemmers expect the accented spelling.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use snowball_stemmers_rs::{Algorithm, Stemmer as Snowball};
 
@@ -29,7 +29,7 @@ const CACHE_WORDS: usize = 20_000;
 
 thread_local! {
     static STEMS: RefCell<Vec<HashMap<Box<str>, Box<str>>>> =
-        RefCell::new((0..=CACHED.len()).map(|_| HashMap::new()).collect());
+        RefCell::new((0..=CACHED.len()).map(|_| HashMap::default()).collect());
 }
 
 enum Inner {
