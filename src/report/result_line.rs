@@ -28,7 +28,7 @@ pub fn write(out: &mut Vec<u8>, r: &ConversationResult) {
         string(out, name);
     }
     out.extend_from_slice(b",\"channel\":");
-    string(out, r.channel.as_str());
+    plain(out, r.channel.as_str());
     out.extend_from_slice(b",\"language\":");
     string(out, &r.language);
     out.extend_from_slice(b",\"language_source\":");
@@ -58,7 +58,7 @@ fn section(out: &mut Vec<u8>, s: &SectionResult) {
     out.extend_from_slice(b"{\"id\":");
     string(out, &s.id);
     out.extend_from_slice(b",\"status\":");
-    string(out, s.status.as_str());
+    plain(out, s.status.as_str());
     out.extend_from_slice(b",\"score\":");
     float(out, s.score);
     out.extend_from_slice(b",\"items\":[");
@@ -75,7 +75,7 @@ fn item_result(out: &mut Vec<u8>, r: &ItemResult) {
     out.extend_from_slice(b"{\"id\":");
     string(out, &r.id);
     out.extend_from_slice(b",\"status\":");
-    string(out, r.status.as_str());
+    plain(out, r.status.as_str());
     out.extend_from_slice(b",\"evidence\":[");
     for (i, e) in r.evidence.iter().enumerate() {
         if i > 0 {
@@ -100,7 +100,7 @@ fn evidence(out: &mut Vec<u8>, e: &Evidence) {
     out.extend_from_slice(b"{\"turn\":");
     integer(out, e.turn as u64);
     out.extend_from_slice(b",\"speaker\":");
-    string(out, e.speaker.as_str());
+    plain(out, e.speaker.as_str());
     if let Some(at) = &e.at {
         out.extend_from_slice(b",\"at\":");
         string(out, at);
@@ -110,7 +110,7 @@ fn evidence(out: &mut Vec<u8>, e: &Evidence) {
         float(out, Some(start));
     }
     out.extend_from_slice(b",\"role\":");
-    string(out, e.role.as_str());
+    plain(out, e.role.as_str());
     out.extend_from_slice(b",\"quote\":");
     string(out, &e.quote);
     if let Some(m) = &e.matched {
@@ -149,38 +149,56 @@ fn float(out: &mut Vec<u8>, x: Option<f64>) {
     }
 }
 
-/// True for the bytes JSON requires escaped: control characters, `"` and `\`.
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+/// The bytes JSON requires escaped: control characters, `"` and `\\`.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// Whether any of sixteen bytes needs escaping: a fixed-size, branch-free loop that the
+/// compiler turns into a handful of vector instructions.
+fn any_needs_escape(block: &[u8]) -> bool {
+    block.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'))
 }
 
-/// Whether any byte of `chunk` needs escaping. Written as a fold without early exit so the
-/// compiler turns it into vector instructions (a few bytes per instruction).
-fn any_needs_escape(chunk: &[u8]) -> bool {
-    chunk.iter().fold(false, |acc, &b| acc | needs_escape(b))
+/// A string known to need no escapes (an enum's name): quoted as it is.
+fn plain(out: &mut Vec<u8>, s: &'static str) {
+    debug_assert!(!s.bytes().any(|b| NEEDS_ESCAPE[b as usize]));
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other controls as
 /// `\u00XX`; everything else, non-ASCII included, verbatim.
 fn string(out: &mut Vec<u8>, s: &str) {
-    const CHUNK: usize = 64;
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    for chunk in bytes.chunks(CHUNK) {
-        if !any_needs_escape(chunk) {
-            out.extend_from_slice(chunk);
-            continue;
-        }
+    // Nearly every string needs no escape at all: check it sixteen bytes at a time and copy
+    // it whole; only a string with an escape goes byte by byte.
+    let blocks = bytes.chunks_exact(16);
+    let tail = blocks.remainder();
+    let clean = !blocks.into_iter().any(any_needs_escape) && !tail.iter().any(|&b| NEEDS_ESCAPE[b as usize]);
+    if clean {
+        out.extend_from_slice(bytes);
+    } else {
         let mut start = 0;
-        for (i, &b) in chunk.iter().enumerate() {
-            if needs_escape(b) {
-                out.extend_from_slice(&chunk[start..i]);
+        for (i, &b) in bytes.iter().enumerate() {
+            if NEEDS_ESCAPE[b as usize] {
+                out.extend_from_slice(&bytes[start..i]);
                 escape(out, b);
                 start = i + 1;
             }
         }
-        out.extend_from_slice(&chunk[start..]);
+        out.extend_from_slice(&bytes[start..]);
     }
     out.push(b'"');
 }
