@@ -30,6 +30,9 @@ pub struct ConvView<'a> {
     pub turns: Vec<TurnView>,
     pub language: &'a str,
     union: Option<&'a Union>,
+    /// Each turn's timestamp as text, formatted the first time evidence quotes the turn
+    /// (several items usually quote the same turns).
+    at_text: Vec<std::cell::OnceCell<Option<String>>>,
 }
 
 impl<'a> ConvView<'a> {
@@ -73,6 +76,7 @@ impl<'a> ConvView<'a> {
         }
         ConvView {
             conv,
+            at_text: vec![std::cell::OnceCell::new(); turns.len()],
             turns,
             language,
             union,
@@ -84,6 +88,13 @@ impl<'a> ConvView<'a> {
             union,
             literals: &self.turns[turn].literals,
         })
+    }
+
+    /// Turn `turn`'s timestamp as RFC 3339 text, if it has one.
+    pub fn at(&self, turn: usize) -> Option<String> {
+        self.at_text[turn]
+            .get_or_init(|| self.conv.turns[turn].at.map(|a| a.to_string()))
+            .clone()
     }
 
     /// Every match of `set` in turn `turn` (see [`PhraseSet::find_all`]).

@@ -83,7 +83,7 @@ impl Evidence {
         Evidence {
             turn,
             speaker: t.speaker,
-            at: t.at.map(|a| a.to_string()),
+            at: cv.at(turn),
             start: t.start,
             role,
             quote,

@@ -64,7 +64,11 @@ fn fold_char(c: char, out: &mut String) {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -73,40 +77,51 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Normalise `text` (see the module doc).
 pub fn normalize(text: &str) -> Normalized {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut origin: Vec<u32> = Vec::with_capacity(text.len() + 1);
     let mut pending_space = false;
-    let mut iter = text.char_indices().peekable();
     let mut prev_word = false;
     // End (in the original) of the last word character: where a separator or the end maps to.
     let mut last_end = 0usize;
-    while let Some((i, c)) = iter.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text is ASCII: classify and fold its bytes directly, decode only the rest.
+        let b = bytes[i];
+        let (c, len) = if b.is_ascii() {
+            (b as char, 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is on a character boundary");
+            (c, c.len_utf8())
+        };
         if is_word_char(c) {
             if pending_space && !out.is_empty() {
                 out.push(' ');
                 origin.push(last_end as u32);
             }
             pending_space = false;
-            let before = out.len();
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+            if b.is_ascii() {
+                out.push(b.to_ascii_lowercase() as char);
+                origin.push(i as u32);
             } else {
+                let before = out.len();
                 for l in c.to_lowercase() {
                     fold_char(l, &mut out);
                 }
+                origin.extend(std::iter::repeat_n(i as u32, out.len() - before));
             }
-            origin.extend(std::iter::repeat_n(i as u32, out.len() - before));
             prev_word = true;
-            last_end = i + c.len_utf8();
+            last_end = i + len;
         } else if is_apostrophe(c)
             && prev_word
-            && iter.peek().is_some_and(|&(_, n)| is_word_char(n))
+            && text[i + len..].chars().next().is_some_and(is_word_char)
         {
             // "don't" → "dont": an apostrophe inside a word joins it.
         } else {
             pending_space = true;
             prev_word = false;
         }
+        i += len;
     }
     origin.push(last_end as u32);
     Normalized { text: out, origin }
@@ -137,6 +152,55 @@ pub fn normalize_phrase(phrase: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character-by-character definition the byte-level fast path must agree with.
+    fn by_chars(text: &str) -> Normalized {
+        let mut out = String::new();
+        let mut origin = Vec::new();
+        let (mut pending_space, mut prev_word, mut last_end) = (false, false, 0usize);
+        let mut iter = text.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            if c.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                    origin.push(last_end as u32);
+                }
+                pending_space = false;
+                let before = out.len();
+                for l in c.to_lowercase() {
+                    fold_char(l, &mut out);
+                }
+                origin.extend(std::iter::repeat_n(i as u32, out.len() - before));
+                prev_word = true;
+                last_end = i + c.len_utf8();
+            } else if is_apostrophe(c) && prev_word && iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+            } else {
+                pending_space = true;
+                prev_word = false;
+            }
+        }
+        origin.push(last_end as u32);
+        Normalized { text: out, origin }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_character_definition() {
+        let alphabet: Vec<char> = "aZ9 ,.'’`ʼ-\t\nÉéłßøæİı😀ČŘ\u{301}٣".chars().collect();
+        // Every string of up to three characters from the alphabet, and longer mixes.
+        let mut cases: Vec<String> = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> = cases
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            cases.extend(next);
+        }
+        cases.push("Don’t SHOUT!!  Dobrý den, pane Nováku… Dziękuję — ok?".into());
+        for text in &cases {
+            let (fast, slow) = (normalize(text), by_chars(text));
+            assert_eq!((&fast.text, &fast.origin), (&slow.text, &slow.origin), "{text:?}");
+        }
+    }
 
     #[test]
     fn folds_case_diacritics_and_punctuation() {
