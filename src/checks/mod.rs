@@ -97,8 +97,11 @@ impl Evidence {
 fn window(text: &str, a: usize, b: usize) -> String {
     let collapse = |s: &str| {
         // Most turns are short single lines: copy them as they are.
-        let clean =
-            !s.contains(['\n', '\r', '\t']) && !s.contains("  ") && s.trim().len() == s.len();
+        // (Byte checks: the characters looked for are ASCII, and decoding would cost more.)
+        let b = s.as_bytes();
+        let clean = !b.iter().any(|c| matches!(c, b'\n' | b'\r' | b'\t'))
+            && !b.windows(2).any(|w| w == b"  ")
+            && s.trim().len() == s.len();
         if clean {
             s.to_string()
         } else {

@@ -65,9 +65,25 @@ impl Spec {
     }
 }
 
+/// The matches of `set` in `turns`, turn by turn, until at least `enough` are found.
+fn first_hits(cv: &ConvView, turns: &[usize], set: &PhraseSet, enough: usize) -> Vec<(usize, (usize, usize))> {
+    let mut out = Vec::new();
+    for &t in turns {
+        out.extend(cv.find_all(set, t).into_iter().map(|h| (t, (h.start, h.end))));
+        if out.len() >= enough {
+            break;
+        }
+    }
+    out
+}
+
 impl super::Check for Required {
     fn evaluate(&self, cv: &ConvView, scope: &Scope) -> Verdict {
-        let hits = hits_in(cv, &scope.turns, &self.set);
+        // Without a maximum, the matches after the `min`-th change nothing: stop there.
+        let hits = match self.max {
+            Some(_) => hits_in(cv, &scope.turns, &self.set),
+            None => first_hits(cv, &scope.turns, &self.set, self.min),
+        };
         let first_match = hits.first().map(|h| h.0);
         if scope.turns.is_empty() {
             return Verdict {
