@@ -84,8 +84,6 @@ pub struct CriticalFailure {
 
 /// The value under `key`, inserted first if missing; clones the key only on insertion
 /// (this runs for every item of every conversation).
-/// The entry for `key`, created on first use; the key is only copied then (`entry` would copy
-/// it on every call, and this runs for every item of every result, twice).
 fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
     if !map.contains_key(key) {
         map.insert(key.to_string(), V::default());
