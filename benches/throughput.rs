@@ -5,7 +5,7 @@
 //! `cargo bench` runs 100k English conversations, 20k English next to 20k Czech (the cost of
 //! a non-English conversation), and the format families: JSON exports (Intercom), WebVTT
 //! call transcripts and an mbox mailbox. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench`
-//! picks the native sizes; `SOPSCAN_BENCH_KEEP=DIR` keeps the generated English input in DIR.
+//! picks the native sizes; `SOPSCAN_BENCH_KEEP=DIR` keeps the generated native inputs in DIR.
 
 // The same allocator as the `sopscan` binary, so the figures are the binary's.
 #[global_allocator]
@@ -279,7 +279,10 @@ fn main() {
     let keep = std::env::var_os("SOPSCAN_BENCH_KEEP").map(std::path::PathBuf::from);
     println!("threads: {}", rayon::current_num_threads());
     for &n in &sizes {
-        let input = keep.as_deref().unwrap_or(dir.path()).join(format!("en-{n}.jsonl"));
+        let input = keep
+            .as_deref()
+            .unwrap_or(dir.path())
+            .join(format!("en-{n}.jsonl"));
         let bytes = generate(&input, n, &EN, 7);
         bench(&format!("native JSONL, en, {n}"), &input, bytes, &lists);
         if keep.is_none() {
@@ -299,7 +302,10 @@ fn main() {
     if lists.list.iter().any(|c| c.sop.language == "cs") {
         let n = 20_000;
         for bank in [&EN, &CS] {
-            let input = dir.path().join(format!("{}-{n}.jsonl", bank.lang));
+            let input = keep
+                .as_deref()
+                .unwrap_or(dir.path())
+                .join(format!("{}-{n}.jsonl", bank.lang));
             let bytes = generate(&input, n, bank, 11);
             bench(
                 &format!("native JSONL, {}, {n}", bank.lang),

@@ -587,7 +587,11 @@ mod tests {
         let mut sink = SameAsSerde::default();
         let paths = [root.join("fixtures"), root.join("eval")];
         run(&paths, &lists, &RunOptions::default(), &mut sink, &Quiet).unwrap();
-        assert!(sink.compared > 500, "only {} results compared", sink.compared);
+        assert!(
+            sink.compared > 500,
+            "only {} results compared",
+            sink.compared
+        );
     }
 
     #[test]

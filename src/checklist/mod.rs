@@ -10,8 +10,8 @@ pub mod builtin;
 pub mod load;
 pub mod set;
 
-use std::sync::Arc;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 

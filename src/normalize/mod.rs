@@ -91,7 +91,10 @@ pub fn normalize(text: &str) -> Normalized {
         let (c, len) = if b.is_ascii() {
             (b as char, 1)
         } else {
-            let c = text[i..].chars().next().expect("i is on a character boundary");
+            let c = text[i..]
+                .chars()
+                .next()
+                .expect("i is on a character boundary");
             (c, c.len_utf8())
         };
         if is_word_char(c) {
@@ -173,7 +176,10 @@ mod tests {
                 origin.extend(std::iter::repeat_n(i as u32, out.len() - before));
                 prev_word = true;
                 last_end = i + c.len_utf8();
-            } else if is_apostrophe(c) && prev_word && iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+            } else if is_apostrophe(c)
+                && prev_word
+                && iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric())
+            {
             } else {
                 pending_space = true;
                 prev_word = false;
@@ -198,7 +204,11 @@ mod tests {
         cases.push("Don’t SHOUT!!  Dobrý den, pane Nováku… Dziękuję — ok?".into());
         for text in &cases {
             let (fast, slow) = (normalize(text), by_chars(text));
-            assert_eq!((&fast.text, &fast.origin), (&slow.text, &slow.origin), "{text:?}");
+            assert_eq!(
+                (&fast.text, &fast.origin),
+                (&slow.text, &slow.origin),
+                "{text:?}"
+            );
         }
     }
 

@@ -5,8 +5,8 @@
 //! Snowball stemmer, so it gets a small suffix stripper of its own. Stems are folded
 //! (no diacritics) after stemming, because the stemmers expect the accented spelling.
 
-use std::cell::RefCell;
 use foldhash::HashMap;
+use std::cell::RefCell;
 
 use snowball_stemmers_rs::{Algorithm, Stemmer as Snowball};
 
@@ -54,7 +54,10 @@ impl Stemmer {
             (None, "sl") => Inner::Slovenian,
             _ => Inner::None,
         };
-        let cache = CACHED.iter().position(|&c| c == lang).unwrap_or(CACHED.len());
+        let cache = CACHED
+            .iter()
+            .position(|&c| c == lang)
+            .unwrap_or(CACHED.len());
         Stemmer { inner, cache }
     }
 
@@ -135,7 +138,10 @@ mod tests {
             }
         }
         // Two languages never share a remembered stem.
-        assert_ne!(Stemmer::for_language("en").stem("charged"), Stemmer::for_language("xx").stem("charged"));
+        assert_ne!(
+            Stemmer::for_language("en").stem("charged"),
+            Stemmer::for_language("xx").stem("charged")
+        );
     }
 
     #[test]

@@ -165,7 +165,9 @@ static NEEDS_ESCAPE: [bool; 256] = {
 /// Whether any of sixteen bytes needs escaping: a fixed-size, branch-free loop that the
 /// compiler turns into a handful of vector instructions.
 fn any_needs_escape(block: &[u8]) -> bool {
-    block.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    block.iter().fold(false, |acc, &b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
 }
 
 /// A string known to need no escapes (an enum's name): quoted as it is.
@@ -186,7 +188,8 @@ fn string(out: &mut Vec<u8>, s: &str) {
     // it whole; only a string with an escape goes byte by byte.
     let blocks = bytes.chunks_exact(16);
     let tail = blocks.remainder();
-    let clean = !blocks.into_iter().any(any_needs_escape) && !tail.iter().any(|&b| NEEDS_ESCAPE[b as usize]);
+    let clean = !blocks.into_iter().any(any_needs_escape)
+        && !tail.iter().any(|&b| NEEDS_ESCAPE[b as usize]);
     if clean {
         out.extend_from_slice(bytes);
     } else {
@@ -267,10 +270,21 @@ mod tests {
             integer(&mut out, n);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
-        for x in [Some(0.0), Some(1.0), Some(82.5), Some(0.67), Some(-3.25), None, Some(f64::NAN)] {
+        for x in [
+            Some(0.0),
+            Some(1.0),
+            Some(82.5),
+            Some(0.67),
+            Some(-3.25),
+            None,
+            Some(f64::NAN),
+        ] {
             let mut out = Vec::new();
             float(&mut out, x);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&x).unwrap());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&x).unwrap()
+            );
         }
     }
 }
