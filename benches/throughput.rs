@@ -5,7 +5,9 @@
 //! `cargo bench` runs 100k English conversations, 20k English next to 20k Czech (the cost of
 //! a non-English conversation), and the format families: JSON exports (Intercom), WebVTT
 //! call transcripts and an mbox mailbox. `SOPSCAN_BENCH_SIZES=100000,1000000 cargo bench`
-//! picks the native sizes; `SOPSCAN_BENCH_KEEP=DIR` keeps the generated native inputs in DIR.
+//! picks the native sizes; each English size is run a second time without writing any
+//! output file (results serialised and dropped), which separates the audit's own cost from
+//! the file system's; `SOPSCAN_BENCH_KEEP=DIR` keeps the generated native inputs in DIR.
 
 // The same allocator as the `sopscan` binary, so the figures are the binary's.
 #[global_allocator]
@@ -18,8 +20,9 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sopscan::checklist::builtin;
+use sopscan::model::Conversation;
 use sopscan::report::FileSink;
-use sopscan::run::{self, Checklists, Quiet, RunOptions};
+use sopscan::run::{self, Checklists, Outcome, Quiet, RunOptions, Sink};
 
 /// Phrase banks per language: (greetings, problems, reflections, solutions, closings, rude).
 struct Bank {
@@ -241,6 +244,50 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// Serialises every result (in the workers, as for results.jsonl) and keeps only its size:
+/// what the audit costs without the file system.
+#[derive(Default)]
+struct Discard {
+    result_bytes: u64,
+}
+
+impl Sink for Discard {
+    fn outcome(
+        &mut self,
+        _: Outcome,
+        _: Option<&Conversation>,
+        json: Option<&str>,
+    ) -> std::io::Result<()> {
+        self.result_bytes += json.map_or(0, |j| j.len() as u64 + 1);
+        Ok(())
+    }
+}
+
+fn bench_discarding(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
+    let mut sink = Discard::default();
+    let started = Instant::now();
+    let totals = run::run(
+        &[input.to_path_buf()],
+        lists,
+        &RunOptions {
+            serialize: true,
+            ..Default::default()
+        },
+        &mut sink,
+        &Quiet,
+    )
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{label:<28} {:>9} conv {:>8.2} s {:>10.0} conv/s {:>8.1} MB/s   results {:.1} KB/conv",
+        totals.audited,
+        secs,
+        totals.audited as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        sink.result_bytes as f64 / 1024.0 / totals.audited.max(1) as f64
+    );
+}
+
 fn bench(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
     let out = tempfile::tempdir().unwrap();
     let mut sink = FileSink::create(out.path(), Box::new(|_| {})).unwrap();
@@ -285,6 +332,7 @@ fn main() {
             .join(format!("en-{n}.jsonl"));
         let bytes = generate(&input, n, &EN, 7);
         bench(&format!("native JSONL, en, {n}"), &input, bytes, &lists);
+        bench_discarding(&"  same, nothing written", &input, bytes, &lists);
         if keep.is_none() {
             std::fs::remove_file(&input).ok();
         }
