@@ -332,7 +332,7 @@ fn main() {
             .join(format!("en-{n}.jsonl"));
         let bytes = generate(&input, n, &EN, 7);
         bench(&format!("native JSONL, en, {n}"), &input, bytes, &lists);
-        bench_discarding(&"  same, nothing written", &input, bytes, &lists);
+        bench_discarding("  same, nothing written", &input, bytes, &lists);
         if keep.is_none() {
             std::fs::remove_file(&input).ok();
         }
