@@ -18,7 +18,9 @@
 //! 1 email → email, 3 phone → call, others (portal, chat, social...) → chat. Without a
 //! ticket, conversation `source` 8 (email) or 9 (phone) on every non-note message decides.
 //!
-//! **Quirks.** HTML bodies hold quoted email history (not stripped here); lists are paged
+//! **Quirks.** Email tickets' messages hold the quoted thread below each reply: it is removed
+//! as for email files (quoted history and signature; a message that is nothing but history
+//! keeps its text). Lists are paged
 //! (30 per page by default), so a saved page may be part of a ticket only.
 
 use serde_json::Value;
@@ -27,6 +29,7 @@ use super::chat_util::{
     agent_party, element_lines, finish, id_of, json_of, metadata_from, parse_time, start_line,
     str_of,
 };
+use super::email::quotes::without_history;
 use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
@@ -177,6 +180,11 @@ fn build(
             }
         }
     };
+    if channel == Channel::Email {
+        for t in &mut turns {
+            t.text = without_history(std::mem::take(&mut t.text));
+        }
+    }
     let agent_id = ticket
         .and_then(|t| id_of(t.get("responder_id")))
         .or(first_staff);
@@ -211,6 +219,22 @@ fn build(
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn email_tickets_lose_the_quoted_thread_of_each_message() {
+        let text = r#"{"id":6,"requester_id":11,"responder_id":22,"source":1,
+          "description_text":"My order 123 never came.",
+          "conversations":[
+            {"body_text":"Sorry, I have sent a new one.\n\nOn Tue, 4 Mar 2025 at 10:00, Jan <jan@example.com> wrote:\n> My order 123 never came.","incoming":false,"private":false,"user_id":22,"ticket_id":6}]}"#;
+        let input = Input::new(Path::new("x.json"), text);
+        let out = Freshdesk.read(&input, &ReadOptions::default()).unwrap();
+        let c = &out[0].as_ref().unwrap().conversation;
+        let texts: Vec<_> = c.turns.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["My order 123 never came.", "Sorry, I have sent a new one."]
+        );
+    }
 
     #[test]
     fn ticket_description_then_conversations_with_notes_internal() {

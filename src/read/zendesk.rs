@@ -23,9 +23,10 @@
 //! `requester_id`. Channel from `via.channel`: `email` → email, `voice`/`phone` → call,
 //! everything else (web, chat, api, messaging) → chat.
 //!
-//! **Quirks.** `body` is plain text and for email tickets still holds quoted replies and
-//! signatures (not stripped here); `html_body` is used only when `body` and `plain_body` are
-//! missing. NDJSON incremental exports are not read by this format.
+//! **Quirks.** `body` is plain text; a comment that came in by email (`via.channel` email)
+//! can still hold the quoted thread below the reply, which is removed as for email files
+//! (quoted history and signature; a comment that is nothing but history keeps its text).
+//! `html_body` is used only when `body` and `plain_body` are missing. NDJSON incremental exports are not read by this format.
 
 use serde_json::Value;
 
@@ -33,6 +34,7 @@ use super::chat_util::{
     agent_party, element_lines, finish, id_of, json_of, metadata_from, parse_time, start_line,
     str_of,
 };
+use super::email::quotes::without_history;
 use super::html_text::strip_html;
 use super::{Format, Input, ReadOptions, RecordError, RecordResult};
 use crate::model::{Channel, Conversation, Party, Speaker, Turn};
@@ -157,21 +159,25 @@ struct Comment {
 
 impl Comment {
     fn from_comment(c: &Value) -> Comment {
-        let text = str_of(c, "body")
+        let via = c
+            .pointer("/via/channel")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let mut text = str_of(c, "body")
             .or_else(|| str_of(c, "plain_body"))
             .or_else(|| str_of(c, "value"))
             .map(str::to_string)
             .or_else(|| str_of(c, "html_body").map(strip_html))
             .unwrap_or_default();
+        if via.as_deref() == Some("email") {
+            text = without_history(text);
+        }
         Comment {
             author: id_of(c.get("author_id")),
             text,
             public: c.get("public").and_then(Value::as_bool).unwrap_or(true),
             at: str_of(c, "created_at").and_then(parse_time),
-            via: c
-                .pointer("/via/channel")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            via,
             voice: str_of(c, "type").is_some_and(|t| t.contains("Voice")),
         }
     }
@@ -329,6 +335,31 @@ mod tests {
                 (Speaker::Customer, false),
                 (Speaker::Agent, true),
                 (Speaker::Agent, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn emailed_comments_lose_their_quoted_thread_and_others_keep_every_line() {
+        let out = read(
+            r#"{"ticket":{"id":8,"requester_id":1,"assignee_id":2,"via":{"channel":"email"}},
+               "comments":[
+                 {"author_id":1,"public":true,"via":{"channel":"email"},
+                  "body":"Still no refund, this is useless.\n\nOn Mon, 3 Mar 2025, Acme Support <help@acme.com> wrote:\n> Sorry for the wait, we will look into it."},
+                 {"author_id":2,"public":true,"via":{"channel":"web"},
+                  "body":"I have refunded you today.\n> quoted on purpose"},
+                 {"author_id":1,"public":true,"via":{"channel":"email"},
+                  "body":"On Mon, 3 Mar 2025, Acme Support <help@acme.com> wrote:\n> I have refunded you today."}]}"#,
+        );
+        let c = &out[0].as_ref().unwrap().conversation;
+        let texts: Vec<_> = c.turns.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Still no refund, this is useless.",
+                "I have refunded you today.\n> quoted on purpose",
+                // Nothing but history: kept as it was rather than emptied.
+                "On Mon, 3 Mar 2025, Acme Support <help@acme.com> wrote:\n> I have refunded you today.",
             ]
         );
     }

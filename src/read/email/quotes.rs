@@ -35,6 +35,13 @@ pub fn new_text(body: &str) -> String {
     tidy(&kept)
 }
 
+/// `text` without its quoted history and signature, for helpdesk exports whose messages
+/// came by email; `text` itself when nothing else would be left.
+pub fn without_history(text: String) -> String {
+    let new = new_text(&text);
+    if new.trim().is_empty() { text } else { new }
+}
+
 /// The lines of `lines` that are not quoted history, in order.
 pub fn strip_history<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     let next = next_nonblank(lines);
