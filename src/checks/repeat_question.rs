@@ -9,6 +9,11 @@
 //! reading it back, not re-asking. Asking for a detail the customer has not given yet passes.
 //! The value regexes only run for the kinds of detail the agent actually asked about.
 //!
+//! With `digit_words` (ten entries, the words for 0–9, alternatives separated by `|`), a run
+//! of four or more spoken digits ("four five six seven", the way speech-to-text writes a
+//! number read aloud) also counts as that number, both when the customer gives it and when
+//! the agent reads it back.
+//!
 //! With `request_cues`, only turns that read as a request (a question mark or a cue such as
 //! "please" or "could you") can ask; statements that mention the detail do not.
 //!
@@ -55,7 +60,13 @@ pub struct Spec {
     /// number is 1Z99" is not taken for a question.
     #[serde(default)]
     request_cues: Vec<String>,
+    /// The words for the digits 0–9 (`"zero|oh"`), so that numbers read aloud count.
+    #[serde(default)]
+    digit_words: Vec<String>,
 }
+
+/// Spoken digits that make a number: fewer could be ordinary words ("one or two").
+const MIN_SPOKEN_DIGITS: usize = 4;
 
 struct Entity {
     name: String,
@@ -66,6 +77,8 @@ struct Entity {
 pub struct RepeatQuestion {
     entities: Vec<Entity>,
     cues: PhraseSet,
+    /// Folded digit word → its digit.
+    digits: foldhash::HashMap<String, char>,
 }
 
 impl Spec {
@@ -93,7 +106,20 @@ impl Spec {
             entities.push(Entity { name: e.name, values, asks });
         }
         let cues = PhraseSet::compile(&PhraseSpec { phrases: self.request_cues, ..Default::default() })?;
-        Ok(RepeatQuestion { entities, cues })
+        if !self.digit_words.is_empty() && self.digit_words.len() != 10 {
+            return Err(format!("`digit_words` needs the words for 0 to 9 (ten entries), not {}", self.digit_words.len()));
+        }
+        let mut digits = foldhash::HashMap::default();
+        for (d, words) in self.digit_words.iter().enumerate() {
+            for w in words.split('|') {
+                let folded = crate::normalize::normalize(w).text;
+                if folded.is_empty() || folded.contains(' ') {
+                    return Err(format!("`digit_words`: {w:?} is not one word"));
+                }
+                digits.insert(folded, char::from(b'0' + d as u8));
+            }
+        }
+        Ok(RepeatQuestion { entities, cues, digits })
     }
 }
 
@@ -102,6 +128,32 @@ fn found_value(re: &Regex, text: &str) -> Option<String> {
     let c = re.captures(text)?;
     let m = c.get(1).or_else(|| c.get(0))?;
     Some(m.as_str().to_string())
+}
+
+impl RepeatQuestion {
+    /// The normalised turn with every run of spoken digits written as a number
+    /// ("my order is four five six seven" → "my order is 4567"); `None` when it has none.
+    fn with_spoken_digits(&self, norm: &str) -> Option<String> {
+        if self.digits.is_empty() {
+            return None;
+        }
+        let words: Vec<&str> = norm.split(' ').collect();
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        let mut changed = false;
+        let mut i = 0;
+        while i < words.len() {
+            let run = words[i..].iter().take_while(|w| self.digits.contains_key(**w)).count();
+            if run >= MIN_SPOKEN_DIGITS {
+                out.push(words[i..i + run].iter().map(|w| self.digits[*w]).collect());
+                changed = true;
+                i += run;
+            } else {
+                out.push(words[i].to_string());
+                i += 1;
+            }
+        }
+        changed.then(|| out.join(" "))
+    }
 }
 
 impl super::Check for RepeatQuestion {
@@ -156,9 +208,14 @@ impl super::Check for RepeatQuestion {
             if t.speaker != Speaker::Customer || !cv.turns[i].visible {
                 continue;
             }
+            let spoken = self.with_spoken_digits(&cv.turns[i].norm.text);
             for &e in &wanted {
                 if given[e].is_none() {
-                    given[e] = self.entities[e].values.iter().find_map(|re| found_value(re, &t.text)).map(|v| (i, v));
+                    let texts = std::iter::once(t.text.as_str()).chain(spoken.as_deref());
+                    given[e] = texts
+                        .flat_map(|text| self.entities[e].values.iter().map(move |re| (re, text)))
+                        .find_map(|(re, text)| found_value(re, text))
+                        .map(|v| (i, v));
                 }
             }
         }
@@ -168,7 +225,9 @@ impl super::Check for RepeatQuestion {
                 continue;
             }
             let folded_value = crate::normalize::normalize(value).text;
-            if !folded_value.is_empty() && cv.turns[t].norm.text.contains(&folded_value) {
+            let agent_text = &cv.turns[t].norm.text;
+            let read_back = |text: &str| !folded_value.is_empty() && text.contains(&folded_value);
+            if read_back(agent_text) || self.with_spoken_digits(agent_text).is_some_and(|s| read_back(&s)) {
                 continue; // reading the value back is confirmation, not re-asking
             }
             return Verdict {
