@@ -191,9 +191,8 @@ fn resolve_scope(
     let s = &item.scope;
     let all = cv.turns_of(s.speaker);
     let total_blocks = cv.blocks_of(&all);
-    let noun = s.speaker.noun();
     let mut turns = all;
-    let mut desc = format!("{noun} turns");
+    let mut desc = s.untriggered.clone();
     let mut trigger = None;
 
     if let Some(w) = &item.when {
@@ -210,37 +209,25 @@ fn resolve_scope(
         };
         trigger = Some(t);
         turns.retain(|&i| i > t);
-        desc = format!("{noun} turns after the trigger at turn {t}");
-        if let Some(n) = s.within_turns {
-            if let Some(&first) = turns.first() {
-                let limit = cv.turns[first].block + n;
-                turns.retain(|&i| cv.turns[i].block < limit);
-            }
-            desc = format!("the {noun}'s next {n} message(s) after the trigger at turn {t}");
+        if let Some(n) = s.within_turns
+            && let Some(&first) = turns.first()
+        {
+            let limit = cv.turns[first].block + n;
+            turns.retain(|&i| cv.turns[i].block < limit);
         }
-        if let (Some(secs), Some(t0)) = (s.within_seconds, cv.conv.seconds_at(t)) {
+        let t0 = cv.conv.seconds_at(t);
+        if let (Some(secs), Some(t0)) = (s.within_seconds, t0) {
             turns.retain(|&i| cv.conv.seconds_at(i).is_none_or(|x| x <= t0 + secs));
-            desc.push_str(&format!(" within {secs} s"));
         }
+        desc = s.describe(Some((t, t0.is_some())));
     } else if let Some(secs) = s.within_seconds {
         turns.retain(|&i| cv.conv.seconds_at(i).is_none_or(|x| x <= secs));
-        desc = format!("{noun} turns in the first {secs} s");
     }
     if let Some(n) = s.first_turns {
         turns.retain(|&i| cv.turns[i].ordinal < n);
-        desc = if n == 1 {
-            format!("the {noun}'s first turn")
-        } else {
-            format!("the {noun}'s first {n} turns")
-        };
     }
     if let Some(n) = s.last_turns {
         turns.retain(|&i| cv.turns[i].block + n >= total_blocks);
-        desc = if n == 1 {
-            format!("the {noun}'s last message")
-        } else {
-            format!("the {noun}'s last {n} messages")
-        };
     }
     if let Some(a) = s.after {
         match first_match[a] {

@@ -409,14 +409,19 @@ fn compile_item(
         channels: common.channels,
         message: common.message.into(),
         tip: common.tip,
-        scope: ScopeSpec {
-            speaker: common.speaker,
-            first_turns: common.first_turns,
-            last_turns: common.last_turns,
-            within_turns: common.within_turns,
-            within_seconds: common.within_seconds,
-            after,
-            before,
+        scope: {
+            let mut scope = ScopeSpec {
+                speaker: common.speaker,
+                first_turns: common.first_turns,
+                last_turns: common.last_turns,
+                within_turns: common.within_turns,
+                within_seconds: common.within_seconds,
+                after,
+                before,
+                untriggered: String::new(),
+            };
+            scope.untriggered = scope.describe(None);
+            scope
         },
         when,
         check,

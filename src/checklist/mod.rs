@@ -72,7 +72,7 @@ impl SpeakerSel {
 }
 
 /// Where an item looks, relative to the conversation or to its trigger.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScopeSpec {
     pub speaker: SpeakerSel,
     /// The speaker's first N turns, each turn counted: a greeting that only comes in the
@@ -89,6 +89,44 @@ pub struct ScopeSpec {
     pub after: Option<usize>,
     /// Only before the first match of an earlier item.
     pub before: Option<usize>,
+    /// [`ScopeSpec::describe`] without a trigger, worked out once (most items have none).
+    pub untriggered: String,
+}
+
+impl ScopeSpec {
+    /// Where the item looks, for "why" messages ("the agent's first 2 turns"). `trigger` is
+    /// the trigger's turn and whether its time is known (for `within_seconds`); the parts
+    /// that depend on other items' matches (`after`, `before`) are added by the audit.
+    pub fn describe(&self, trigger: Option<(usize, bool)>) -> String {
+        let noun = self.speaker.noun();
+        let mut desc = format!("{noun} turns");
+        if let Some((t, timed)) = trigger {
+            desc = format!("{noun} turns after the trigger at turn {t}");
+            if let Some(n) = self.within_turns {
+                desc = format!("the {noun}'s next {n} message(s) after the trigger at turn {t}");
+            }
+            if let (Some(secs), true) = (self.within_seconds, timed) {
+                desc.push_str(&format!(" within {secs} s"));
+            }
+        } else if let Some(secs) = self.within_seconds {
+            desc = format!("{noun} turns in the first {secs} s");
+        }
+        if let Some(n) = self.first_turns {
+            desc = if n == 1 {
+                format!("the {noun}'s first turn")
+            } else {
+                format!("the {noun}'s first {n} turns")
+            };
+        }
+        if let Some(n) = self.last_turns {
+            desc = if n == 1 {
+                format!("the {noun}'s last message")
+            } else {
+                format!("the {noun}'s last {n} messages")
+            };
+        }
+        desc
+    }
 }
 
 /// A decision point: what must have happened for an item to apply.
