@@ -17,6 +17,9 @@ use regex_automata::util::pool::Pool;
 
 use super::{Hit, compile_regex};
 
+/// The NFA size limit of `compile_regex` (regex-automata's default for its meta regex).
+const NFA_SIZE_LIMIT: usize = 10 << 20;
+
 /// Compiled patterns. Empty by default.
 #[derive(Debug, Clone, Default)]
 pub struct Patterns {
@@ -46,7 +49,14 @@ impl std::fmt::Debug for Gate {
 impl Gate {
     fn build(sources: &[String]) -> Option<Gate> {
         let nfa = thompson::NFA::compiler()
-            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .configure(
+                thompson::Config::new()
+                    .which_captures(WhichCaptures::None)
+                    // The limit each pattern's own regex has: when all patterns together fit,
+                    // each alone (built later, on first use) fits as well, so a pattern that
+                    // is too big is still reported when the checklist loads.
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
             .build_many(sources)
             .ok()?;
         let config = DFA::config()
