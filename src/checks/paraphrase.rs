@@ -116,8 +116,16 @@ impl Paraphrase {
     /// Stems of the content words of `text`.
     fn content(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
+        let mut lower = String::new();
         for w in text.unicode_words() {
-            let lower = w.to_lowercase();
+            // One buffer for every word; ASCII words (most) lower-case in place.
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&w.to_lowercase());
+            }
             let ascii = lower.bytes().all(|b| b.is_ascii_alphanumeric());
             // Most words are plain ASCII already: fold only the others.
             let folded: std::borrow::Cow<str> = if ascii { lower.as_str().into() } else { normalize(&lower).text.into() };
