@@ -20,7 +20,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, describe_phrases, hits_in};
+use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, hits_in};
 use crate::audit::{ConvView, Scope};
 use crate::matcher::{PhraseSet, PhraseSpec};
 
@@ -61,7 +61,7 @@ impl super::Check for Forbidden {
                 evidence: vec![],
                 why: format!(
                     "none of {} in {} ({} turn(s): {})",
-                    describe_phrases(&self.set),
+                    self.set.description(),
                     scope.description,
                     turns.len(),
                     turns.join(", ")

@@ -212,21 +212,32 @@ check_kinds! {
     interruptions => Interruptions,
 }
 
-/// Describe a phrase set for "why not" messages: its size and a few examples.
-pub fn describe_phrases(set: &crate::matcher::PhraseSet) -> &str {
-    set.description()
-}
-
 /// Every match of `set` in the given turns: (turn, hit) pairs in order.
 pub fn hits_in(
     cv: &ConvView,
     turns: &[usize],
     set: &crate::matcher::PhraseSet,
 ) -> Vec<(usize, (usize, usize))> {
+    hits_until(cv, turns, set, usize::MAX)
+}
+
+/// The matches of `set` in `turns`, turn by turn, until at least `enough` are found (the
+/// rest of the turns are not searched).
+pub fn hits_until(
+    cv: &ConvView,
+    turns: &[usize],
+    set: &crate::matcher::PhraseSet,
+    enough: usize,
+) -> Vec<(usize, (usize, usize))> {
     let mut out = Vec::new();
     for &t in turns {
-        for h in cv.find_all(set, t) {
-            out.push((t, (h.start, h.end)));
+        out.extend(
+            cv.find_all(set, t)
+                .into_iter()
+                .map(|h| (t, (h.start, h.end))),
+        );
+        if out.len() >= enough {
+            break;
         }
     }
     out

@@ -35,7 +35,7 @@ use foldhash::HashSet;
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, describe_phrases};
+use super::{CompileCx, Evidence, Role, Status, Uses, Verdict};
 use crate::audit::{ConvView, Scope};
 use crate::matcher::{PhraseSet, PhraseSpec};
 use crate::model::Speaker;
@@ -253,7 +253,7 @@ impl super::Check for Paraphrase {
             why: format!(
                 "the agent's next {} message(s) after the problem at turn {first} neither acknowledged it ({}) nor restated it (shared content words: {shared})",
                 self.window,
-                describe_phrases(&self.lead_ins)
+                self.lead_ins.description()
             ),
             first_match: None,
         }

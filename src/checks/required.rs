@@ -22,7 +22,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, describe_phrases, hits_in};
+use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, hits_until};
 use crate::audit::{ConvView, Scope};
 use crate::matcher::{PhraseSet, PhraseSpec};
 
@@ -65,25 +65,11 @@ impl Spec {
     }
 }
 
-/// The matches of `set` in `turns`, turn by turn, until at least `enough` are found.
-fn first_hits(cv: &ConvView, turns: &[usize], set: &PhraseSet, enough: usize) -> Vec<(usize, (usize, usize))> {
-    let mut out = Vec::new();
-    for &t in turns {
-        out.extend(cv.find_all(set, t).into_iter().map(|h| (t, (h.start, h.end))));
-        if out.len() >= enough {
-            break;
-        }
-    }
-    out
-}
-
 impl super::Check for Required {
     fn evaluate(&self, cv: &ConvView, scope: &Scope) -> Verdict {
         // Without a maximum, the matches after the `min`-th change nothing: stop there.
-        let hits = match self.max {
-            Some(_) => hits_in(cv, &scope.turns, &self.set),
-            None => first_hits(cv, &scope.turns, &self.set, self.min),
-        };
+        let enough = if self.max.is_some() { usize::MAX } else { self.min };
+        let hits = hits_until(cv, &scope.turns, &self.set, enough);
         let first_match = hits.first().map(|h| h.0);
         if scope.turns.is_empty() {
             return Verdict {
@@ -101,7 +87,7 @@ impl super::Check for Required {
                 evidence,
                 why: format!(
                     "looked for {} in {}: found {found}, needed {}",
-                    describe_phrases(&self.set),
+                    self.set.description(),
                     scope.description,
                     self.min
                 ),

@@ -21,7 +21,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileCx, Evidence, Role, Status, Uses, Verdict, describe_phrases};
+use super::{CompileCx, Evidence, Role, Status, Uses, Verdict};
 use crate::audit::{ConvView, Scope};
 use crate::matcher::{PhraseSet, PhraseSpec};
 
@@ -88,7 +88,7 @@ impl super::Check for Sequence {
                     let why = if earlier {
                         format!("step \"{name}\" happened, but before the step it must follow")
                     } else {
-                        format!("step \"{name}\" ({}) not found in {}", describe_phrases(set), scope.description)
+                        format!("step \"{name}\" ({}) not found in {}", set.description(), scope.description)
                     };
                     return Verdict { status: Status::Fail, evidence, why, first_match };
                 }

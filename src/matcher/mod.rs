@@ -46,7 +46,6 @@ impl PhraseSpec {
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
     literals: Option<AhoCorasick>,
-    literal_texts: Vec<String>,
     wildcards: Option<Regex>,
     patterns: Patterns,
     except: Option<Box<PhraseSet>>,
@@ -88,7 +87,6 @@ impl PhraseSet {
     pub fn empty() -> PhraseSet {
         PhraseSet {
             literals: None,
-            literal_texts: vec![],
             wildcards: None,
             patterns: Patterns::default(),
             except: None,
@@ -149,7 +147,6 @@ impl PhraseSet {
         Ok(PhraseSet {
             id,
             literals,
-            literal_texts,
             wildcards,
             patterns,
             except: None,
@@ -242,15 +239,6 @@ impl PhraseSet {
     /// Its size and up to three of its phrases: `12 phrase(s) such as "a", "b", "c"`.
     pub fn description(&self) -> &str {
         &self.description
-    }
-
-    /// The literal phrases (normalised), for listing in reports.
-    pub fn examples(&self, n: usize) -> Vec<&str> {
-        self.literal_texts
-            .iter()
-            .take(n)
-            .map(String::as_str)
-            .collect()
     }
 }
 
