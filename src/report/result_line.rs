@@ -39,14 +39,8 @@ pub fn write(out: &mut Vec<u8>, r: &ConversationResult) {
     float(out, r.score);
     out.extend_from_slice(b",\"critical_failed\":");
     boolean(out, r.critical_failed);
-    out.extend_from_slice(b",\"sections\":[");
-    for (i, s) in r.sections.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        section(out, s);
-    }
-    out.push(b']');
+    out.extend_from_slice(b",\"sections\":");
+    list(out, &r.sections, section);
     if let Some(inferred) = r.agent_inferred {
         out.extend_from_slice(b",\"agent_inferred\":");
         boolean(out, inferred);
@@ -61,14 +55,9 @@ fn section(out: &mut Vec<u8>, s: &SectionResult) {
     plain(out, s.status.as_str());
     out.extend_from_slice(b",\"score\":");
     float(out, s.score);
-    out.extend_from_slice(b",\"items\":[");
-    for (i, item) in s.items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        item_result(out, item);
-    }
-    out.extend_from_slice(b"]}");
+    out.extend_from_slice(b",\"items\":");
+    list(out, &s.items, item_result);
+    out.push(b'}');
 }
 
 fn item_result(out: &mut Vec<u8>, r: &ItemResult) {
@@ -76,14 +65,9 @@ fn item_result(out: &mut Vec<u8>, r: &ItemResult) {
     string(out, &r.id);
     out.extend_from_slice(b",\"status\":");
     plain(out, r.status.as_str());
-    out.extend_from_slice(b",\"evidence\":[");
-    for (i, e) in r.evidence.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        evidence(out, e);
-    }
-    out.extend_from_slice(b"],\"message\":");
+    out.extend_from_slice(b",\"evidence\":");
+    list(out, &r.evidence, evidence);
+    out.extend_from_slice(b",\"message\":");
     string(out, &r.message);
     out.extend_from_slice(b",\"why\":");
     string(out, &r.why);
@@ -118,6 +102,18 @@ fn evidence(out: &mut Vec<u8>, e: &Evidence) {
         string(out, m);
     }
     out.push(b'}');
+}
+
+/// A JSON array of `items`, each written by `write`.
+fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
 }
 
 fn boolean(out: &mut Vec<u8>, b: bool) {
