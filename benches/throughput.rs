@@ -263,8 +263,15 @@ impl Sink for Discard {
     }
 }
 
-fn bench_discarding(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
-    let mut sink = Discard::default();
+/// Audit `input` into `sink` with results serialised in the workers (as for results.jsonl),
+/// then hand the sink to `finish` (writing reports, or reading what it kept); returns the
+/// totals, the seconds it all took and what `finish` returned.
+fn timed_run<S: Sink, R>(
+    input: &Path,
+    lists: &Checklists,
+    mut sink: S,
+    finish: impl FnOnce(S, &run::RunTotals) -> R,
+) -> (run::RunTotals, f64, R) {
     let started = Instant::now();
     let totals = run::run(
         &[input.to_path_buf()],
@@ -277,41 +284,47 @@ fn bench_discarding(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
         &Quiet,
     )
     .unwrap();
-    let secs = started.elapsed().as_secs_f64();
+    let finished = finish(sink, &totals);
+    (totals, started.elapsed().as_secs_f64(), finished)
+}
+
+/// One line of the report: throughput, then `tail` (memory or result size).
+fn report(label: &str, totals: &run::RunTotals, secs: f64, bytes: u64, tail: String) {
     println!(
-        "{label:<28} {:>9} conv {:>8.2} s {:>10.0} conv/s {:>8.1} MB/s   results {:.1} KB/conv",
+        "{label:<28} {:>9} conv {:>8.2} s {:>10.0} conv/s {:>8.1} MB/s   {tail}",
         totals.audited,
         secs,
         totals.audited as f64 / secs,
         bytes as f64 / 1e6 / secs,
-        sink.result_bytes as f64 / 1024.0 / totals.audited.max(1) as f64
+    );
+}
+
+fn bench_discarding(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
+    let (totals, secs, result_bytes) = timed_run(input, lists, Discard::default(), |sink, _| {
+        sink.result_bytes
+    });
+    let per_conv = result_bytes as f64 / 1024.0 / totals.audited.max(1) as f64;
+    report(
+        label,
+        &totals,
+        secs,
+        bytes,
+        format!("results {per_conv:.1} KB/conv"),
     );
 }
 
 fn bench(label: &str, input: &Path, bytes: u64, lists: &Checklists) {
     let out = tempfile::tempdir().unwrap();
-    let mut sink = FileSink::create(out.path(), Box::new(|_| {})).unwrap();
-    let started = Instant::now();
-    let totals = run::run(
-        &[input.to_path_buf()],
-        lists,
-        &RunOptions {
-            serialize: true,
-            ..Default::default()
-        },
-        &mut sink,
-        &Quiet,
-    )
-    .unwrap();
-    sink.finish(&totals, lists).unwrap();
-    let secs = started.elapsed().as_secs_f64();
-    println!(
-        "{label:<28} {:>9} conv {:>8.2} s {:>10.0} conv/s {:>8.1} MB/s   peak RSS so far {:>6.1} MB",
-        totals.audited,
+    let sink = FileSink::create(out.path(), Box::new(|_| {})).unwrap();
+    let (totals, secs, ()) = timed_run(input, lists, sink, |sink, totals| {
+        sink.finish(totals, lists).unwrap();
+    });
+    report(
+        label,
+        &totals,
         secs,
-        totals.audited as f64 / secs,
-        bytes as f64 / 1e6 / secs,
-        peak_rss_mb()
+        bytes,
+        format!("peak RSS so far {:>6.1} MB", peak_rss_mb()),
     );
 }
 
