@@ -26,7 +26,8 @@
 //! **Quirks.** `body` is plain text; a comment that came in by email (`via.channel` email)
 //! can still hold the quoted thread below the reply, which is removed as for email files
 //! (quoted history and signature; a comment that is nothing but history keeps its text).
-//! `html_body` is used only when `body` and `plain_body` are missing. NDJSON incremental exports are not read by this format.
+//! `html_body` is used only when `body` and `plain_body` are missing. NDJSON incremental
+//! exports are not read by this format.
 
 use serde_json::Value;
 
